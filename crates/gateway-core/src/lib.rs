@@ -1,0 +1,22 @@
+//! The pure domain of Gateway: identifiers, money, exchange rates, validation newtypes
+//! and state machines. Nothing here does I/O; everything here is deterministic and
+//! tested beside the code.
+//!
+//! Types follow "parse, don't validate": a value of `Sku`, `UsState` or `Usd` is valid
+//! by construction, so code that receives one never checks it again.
+
+pub mod decimal;
+pub mod fx;
+pub mod ids;
+pub mod merchant;
+pub mod money;
+pub mod product;
+pub mod tax_class;
+pub mod text;
+pub mod user;
+pub mod validation;
+
+pub use fx::FxRate;
+pub use ids::{MerchantId, ProductId, UserId};
+pub use money::{Cny, Usd};
+pub use validation::{FieldError, Validation};
