@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+pub use uuid::Uuid as RawUuid;
 use uuid::Uuid;
 
 macro_rules! id_type {

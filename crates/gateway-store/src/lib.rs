@@ -1,1 +1,90 @@
+//! Gateway's storage contract. Each trait method is one use case that owns its
+//! transaction, so callers never hold a transaction across an await of their own and
+//! both backends (SQLite, PostgreSQL) decide locking the way their engine needs.
+//!
+//! This crate knows no driver: the backends live in `gateway-sqlite` and
+//! `gateway-postgres`, and `gateway-store-conformance` runs the same scenarios
+//! against each.
 
+mod error;
+mod records;
+
+pub use error::{StoreError, StoreResult};
+pub use records::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use gateway_core::merchant::MerchantStatus;
+use gateway_core::tax_class::TaxClass;
+use gateway_core::user::Email;
+use gateway_core::{FxRate, MerchantId, ProductId, UserId};
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Fails with `Conflict("email")` when the address is taken.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>>;
+    /// Creates `user` (an operator) only when no operator exists yet, atomically.
+    /// Returns whether it was created.
+    async fn create_first_operator(&self, user: NewUser) -> StoreResult<bool>;
+    async fn create_session(&self, session: NewSession) -> StoreResult<()>;
+    /// The user behind a live session (not expired at `now`).
+    async fn session_user(&self, token_hash: &[u8], now: DateTime<Utc>) -> StoreResult<Option<User>>;
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait MerchantStore: Send + Sync {
+    /// Fails with `Conflict("owner")` when the user already has a merchant.
+    async fn create_merchant(&self, merchant: NewMerchant) -> StoreResult<Merchant>;
+    async fn merchant(&self, id: MerchantId) -> StoreResult<Option<Merchant>>;
+    async fn merchant_by_owner(&self, owner: UserId) -> StoreResult<Option<Merchant>>;
+    /// Moves the merchant from `from` to `to` only if it is still in `from`: fails
+    /// with `Stale` when someone else changed it first, `NotFound` when absent.
+    async fn set_merchant_status(&self, id: MerchantId, from: MerchantStatus, to: MerchantStatus)
+    -> StoreResult<Merchant>;
+    async fn list_merchants(&self, status: Option<MerchantStatus>, page: PageRequest) -> StoreResult<Page<Merchant>>;
+}
+
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    async fn tax_classes(&self) -> StoreResult<Vec<TaxClass>>;
+    async fn tax_class(&self, code: &str) -> StoreResult<Option<TaxClass>>;
+    /// Fails with `Conflict("sku")` when the merchant already has the SKU. Writes a
+    /// `product.created` outbox event in the same transaction.
+    async fn create_product(&self, product: NewProduct) -> StoreResult<Product>;
+    async fn product(&self, id: ProductId) -> StoreResult<Option<Product>>;
+    /// Saves every field of `product` if its `version` is still the stored one
+    /// (optimistic concurrency: `Stale` otherwise), bumps the version and writes a
+    /// `product.updated` outbox event.
+    async fn update_product(&self, product: Product) -> StoreResult<Product>;
+    /// A merchant's products in id order; `for_sale_only` keeps the listed products
+    /// of an active merchant, as the public sees them.
+    async fn list_products(&self, merchant: MerchantId, for_sale_only: bool, page: PageRequest)
+    -> StoreResult<Page<Product>>;
+}
+
+#[async_trait]
+pub trait FxStore: Send + Sync {
+    /// Records a new USD→CNY rate; earlier ones stay as history.
+    async fn set_fx_rate(&self, rate: FxRate, set_by: UserId, as_of: DateTime<Utc>) -> StoreResult<FxQuote>;
+    async fn current_fx_rate(&self) -> StoreResult<Option<FxQuote>>;
+}
+
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Unprocessed events, oldest first.
+    async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEvent>>;
+}
+
+/// Everything a Gateway server needs from its database.
+#[async_trait]
+pub trait Store: AccountStore + MerchantStore + CatalogStore + FxStore + OutboxStore {
+    /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    /// True when the database holds no merchant, product or non-operator account:
+    /// the only state in which demo data may be loaded.
+    async fn is_pristine(&self) -> StoreResult<bool>;
+    /// A cheap round trip, for readiness checks.
+    async fn ping(&self) -> StoreResult<()>;
+}
