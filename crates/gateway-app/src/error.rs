@@ -1,0 +1,68 @@
+//! The one error type of the use cases. Each variant has a stable code (SPEC 9) that
+//! the HTTP edge turns into problem details; the internal one carries its cause for
+//! the log and shows a client nothing of it.
+
+use gateway_core::FieldError;
+use gateway_store::StoreError;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { message: String, field: Option<&'static str> },
+    #[error("{0}")]
+    InvalidTransition(String),
+    #[error("internal error")]
+    Internal(#[source] StoreError),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation_failed",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict { .. } => "conflict",
+            AppError::InvalidTransition(_) => "invalid_transition",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
+        AppError::Conflict { message: message.into(), field: Some(field) }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound("record"),
+            StoreError::Conflict(on) => AppError::conflict(on, format!("{on} is already taken")),
+            StoreError::Stale => AppError::Conflict {
+                message: "the record was changed by someone else; read it again and retry".into(),
+                field: None,
+            },
+            other => AppError::Internal(other),
+        }
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        AppError::Validation(errors)
+    }
+}

@@ -1,0 +1,237 @@
+//! Merchants (SPEC 7): sign-up of the business, approval by an operator, public view.
+
+use crate::input::BilingualInput;
+use crate::pagination::{PageQuery, PageView};
+use crate::{App, AppError, AppResult, Principal};
+use chrono::{DateTime, Utc};
+use gateway_core::merchant::{
+    FoodRegistrationNo, Fulfilment, MerchantAction, MerchantKind, MerchantStatus, UsState, Zip, parse_employees,
+};
+use gateway_core::text::bounded;
+use gateway_core::user::Role;
+use gateway_core::{MerchantId, Validation};
+use gateway_store::{Merchant, NewMerchant, StoreError};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct MerchantInput {
+    pub legal_name: Option<String>,
+    pub display_name: Option<BilingualInput>,
+    /// farm, manufacturer, brand or retailer.
+    pub kind: Option<String>,
+    /// USPS state code, e.g. IA.
+    pub state: Option<String>,
+    pub city: Option<String>,
+    pub zip: Option<String>,
+    /// Employees at sign-up (0 or more).
+    pub employees: Option<i64>,
+    pub exported_before: Option<bool>,
+    /// direct_mail (customs mode 9610) or bonded (1210).
+    pub fulfilment: Option<String>,
+    /// GACC overseas food facility registration number (Decree 248), for food producers.
+    pub food_registration_no: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DisplayNameView {
+    pub en: String,
+    pub zh: Option<String>,
+}
+
+/// A merchant as the API shows it. Fields marked private are present only for the
+/// merchant's owner and operators.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MerchantView {
+    pub id: String,
+    pub legal_name: String,
+    pub display_name: DisplayNameView,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub city: String,
+    pub fulfilment: &'static str,
+    pub status: &'static str,
+    pub created_at: DateTime<Utc>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employees: Option<i64>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_before: Option<bool>,
+    /// Private; null when the merchant has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub food_registration_no: Option<Option<String>>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+}
+
+impl MerchantView {
+    pub fn new(m: Merchant, private: bool) -> Self {
+        MerchantView {
+            id: m.id.to_string(),
+            legal_name: m.legal_name,
+            display_name: DisplayNameView { en: m.display_name_en, zh: m.display_name_zh },
+            kind: m.kind.as_str(),
+            state: m.state.as_str(),
+            city: m.city,
+            fulfilment: m.fulfilment.as_str(),
+            status: m.status.as_str(),
+            created_at: m.created_at,
+            zip: private.then_some(m.zip),
+            employees: private.then_some(m.employees),
+            exported_before: private.then_some(m.exported_before),
+            food_registration_no: private.then_some(m.food_registration_no),
+            owner_id: private.then(|| m.owner_id.to_string()),
+        }
+    }
+}
+
+/// May `who` see and act on the merchant's private side?
+pub fn is_owner_or_operator(who: Option<&Principal>, m: &Merchant) -> bool {
+    who.is_some_and(|p| p.is_operator() || p.user_id == m.owner_id)
+}
+
+fn parse_merchant_input(input: MerchantInput) -> Result<ParsedMerchant, Vec<gateway_core::FieldError>> {
+    let mut v = Validation::new();
+    let legal_name = v.required("legal_name", input.legal_name.as_deref(), |s| bounded(s, 200, false));
+    let display_name = match &input.display_name {
+        None => {
+            v.push("display_name.en", "is required");
+            None
+        }
+        Some(d) => d.parse("display_name", 120, false, &mut v),
+    };
+    let kind = v.required("kind", input.kind.as_deref(), MerchantKind::parse);
+    let state = v.required("state", input.state.as_deref(), UsState::parse);
+    let city = v.required("city", input.city.as_deref(), |s| bounded(s, 100, false));
+    let zip = v.required("zip", input.zip.as_deref(), Zip::parse);
+    let employees = v.required("employees", input.employees, parse_employees);
+    let exported_before = v.required("exported_before", input.exported_before, Ok::<_, &str>);
+    let fulfilment = v.required("fulfilment", input.fulfilment.as_deref(), Fulfilment::parse);
+    let food_registration_no = match input.food_registration_no.as_deref().map(str::trim) {
+        None | Some("") => Some(None),
+        Some(s) => v.check("food_registration_no", FoodRegistrationNo::parse(s)).map(Some),
+    };
+    v.finish(|| {
+        Some(ParsedMerchant {
+            legal_name: legal_name?,
+            display_name: display_name?,
+            kind: kind?,
+            state: state?,
+            city: city?,
+            zip: zip?,
+            employees: employees?,
+            exported_before: exported_before?,
+            fulfilment: fulfilment?,
+            food_registration_no: food_registration_no?,
+        })
+    })
+}
+
+struct ParsedMerchant {
+    legal_name: String,
+    display_name: gateway_core::text::Bilingual,
+    kind: MerchantKind,
+    state: UsState,
+    city: String,
+    zip: Zip,
+    employees: i64,
+    exported_before: bool,
+    fulfilment: Fulfilment,
+    food_registration_no: Option<FoodRegistrationNo>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MerchantListQuery {
+    /// pending, active, rejected or suspended.
+    pub status: Option<String>,
+    /// At most this many items (1–200, default 50).
+    pub limit: Option<u32>,
+    /// The `next` value of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl App {
+    /// A merchant user registers their business; it waits for approval.
+    pub async fn create_merchant(&self, who: &Principal, input: MerchantInput) -> AppResult<MerchantView> {
+        who.require(Role::Merchant)?;
+        let p = parse_merchant_input(input)?;
+        let new = NewMerchant {
+            id: MerchantId::new(),
+            owner_id: who.user_id,
+            legal_name: p.legal_name,
+            display_name_en: p.display_name.en,
+            display_name_zh: p.display_name.zh,
+            kind: p.kind,
+            state: p.state,
+            city: p.city,
+            zip: p.zip.as_str().to_string(),
+            employees: p.employees,
+            exported_before: p.exported_before,
+            fulfilment: p.fulfilment,
+            food_registration_no: p.food_registration_no.map(|r| r.as_str().to_string()),
+            created_at: Utc::now(),
+        };
+        let merchant = self.store.create_merchant(new).await.map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::Conflict {
+                message: "this account already has a merchant profile".into(),
+                field: None,
+            },
+            other => other.into(),
+        })?;
+        tracing::info!(merchant.id = %merchant.id, "merchant created");
+        Ok(MerchantView::new(merchant, true))
+    }
+
+    pub async fn merchant(&self, id: MerchantId) -> AppResult<Merchant> {
+        self.store.merchant(id).await?.ok_or(AppError::NotFound("merchant"))
+    }
+
+    pub async fn view_merchant(&self, who: Option<&Principal>, id: MerchantId) -> AppResult<MerchantView> {
+        let merchant = self.merchant(id).await?;
+        let private = is_owner_or_operator(who, &merchant);
+        Ok(MerchantView::new(merchant, private))
+    }
+
+    /// The merchant profile of the signed-in merchant user.
+    pub async fn my_merchant(&self, who: &Principal) -> AppResult<MerchantView> {
+        who.require(Role::Merchant)?;
+        let merchant = self.store.merchant_by_owner(who.user_id).await?.ok_or(AppError::NotFound("merchant"))?;
+        Ok(MerchantView::new(merchant, true))
+    }
+
+    /// Approve, reject, suspend or reinstate: operators only, along SPEC 7's edges.
+    pub async fn act_on_merchant(&self, who: &Principal, id: MerchantId, action: MerchantAction) -> AppResult<MerchantView> {
+        who.require(Role::Operator)?;
+        let merchant = self.merchant(id).await?;
+        let to = merchant.status.apply(action).map_err(|e| AppError::InvalidTransition(e.to_string()))?;
+        let updated = match self.store.set_merchant_status(id, merchant.status, to).await {
+            Ok(m) => m,
+            // Someone else moved it first: report against the state it is in now.
+            Err(StoreError::Stale) => {
+                let now = self.merchant(id).await?;
+                return Err(match now.status.apply(action) {
+                    Err(e) => AppError::InvalidTransition(e.to_string()),
+                    Ok(_) => StoreError::Stale.into(),
+                });
+            }
+            Err(other) => return Err(other.into()),
+        };
+        tracing::info!(merchant.id = %id, action = action.as_str(), "merchant status changed");
+        Ok(MerchantView::new(updated, true))
+    }
+
+    pub async fn list_merchants(&self, who: &Principal, query: &MerchantListQuery) -> AppResult<PageView<MerchantView>> {
+        who.require(Role::Operator)?;
+        let status = match query.status.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(MerchantStatus::parse(s).map_err(|e| AppError::field("status", e))?),
+        };
+        let page = self.store.list_merchants(status, PageQuery { limit: query.limit, cursor: query.cursor.clone() }.to_request()?).await?;
+        Ok(PageView::from_page(page, |m| MerchantView::new(m, true)))
+    }
+}

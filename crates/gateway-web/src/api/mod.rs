@@ -1,0 +1,53 @@
+//! The JSON API (SPEC 9), one module per resource.
+
+mod accounts;
+mod catalog;
+mod merchants;
+mod ops;
+
+use crate::AppState;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Gateway API",
+        description = "Cross-border marketplace: US small businesses sell to consumers in mainland China within the CBEC rules. Money is written as two-decimal strings; errors are RFC 9457 problem details with a stable `code`.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(accounts::signup))
+        .routes(routes!(accounts::login))
+        .routes(routes!(accounts::logout))
+        .routes(routes!(accounts::me))
+        .routes(routes!(merchants::create_merchant))
+        .routes(routes!(merchants::get_merchant))
+        .routes(routes!(merchants::my_merchant))
+        .routes(routes!(merchants::list_merchants))
+        .routes(routes!(merchants::act_on_merchant))
+        .routes(routes!(catalog::create_product, catalog::list_merchant_products))
+        .routes(routes!(catalog::get_product, catalog::update_product))
+        .routes(routes!(catalog::tax_classes))
+        .routes(routes!(catalog::set_fx_rate))
+        .routes(routes!(catalog::get_fx_rate))
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::metrics))
+}
