@@ -2,8 +2,8 @@
 //! as their SHA-256, with an expiry.
 
 use crate::{App, AppError, AppResult};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use gateway_core::user::{Email, Password, Role};
@@ -113,7 +113,8 @@ async fn hash_password(password: Password) -> AppResult<String> {
 
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -143,7 +144,7 @@ impl App {
     /// Creates an account of any role; sign-up and the demo loader go through here.
     pub async fn create_user(&self, email: Email, password: Password, role: Role) -> AppResult<User> {
         let password_hash = hash_password(password).await?;
-        let new = NewUser { id: UserId::new(), email, role, password_hash, created_at: Utc::now() };
+        let new = NewUser { id: UserId::new(), email, role, password_hash, created_at: gateway_core::clock::now() };
         self.store.create_user(new).await.map_err(|e| match e {
             StoreError::Conflict(_) => AppError::conflict("email", "an account with this e-mail already exists"),
             other => other.into(),
@@ -169,7 +170,7 @@ impl App {
 
     async fn open_session(&self, user: &User) -> AppResult<SessionView> {
         let (token, token_hash) = new_token();
-        let now = Utc::now();
+        let now = gateway_core::clock::now();
         let expires_at = now + self.settings.session_ttl;
         self.store.create_session(NewSession { token_hash, user_id: user.id, created_at: now, expires_at }).await?;
         Ok(SessionView { token, expires_at, user: UserView::from(user) })
@@ -181,7 +182,11 @@ impl App {
 
     /// The principal behind a bearer token, or `Unauthorized`.
     pub async fn authenticate(&self, token: &str) -> AppResult<(Principal, User)> {
-        let user = self.store.session_user(&hash_token(token), Utc::now()).await?.ok_or(AppError::Unauthorized)?;
+        let user = self
+            .store
+            .session_user(&hash_token(token), gateway_core::clock::now())
+            .await?
+            .ok_or(AppError::Unauthorized)?;
         Ok((Principal { user_id: user.id, role: user.role }, user))
     }
 
@@ -193,7 +198,13 @@ impl App {
         let password = v.check("GATEWAY_ADMIN_PASSWORD", Password::parse(password));
         let (email, password) = v.finish(|| Some((email?, password?)))?;
         let password_hash = hash_password(password).await?;
-        let new = NewUser { id: UserId::new(), email, role: Role::Operator, password_hash, created_at: Utc::now() };
+        let new = NewUser {
+            id: UserId::new(),
+            email,
+            role: Role::Operator,
+            password_hash,
+            created_at: gateway_core::clock::now(),
+        };
         match self.store.create_first_operator(new).await {
             Ok(created) => Ok(created),
             // Another server created the same operator a moment ago.

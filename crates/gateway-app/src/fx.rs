@@ -39,7 +39,7 @@ impl App {
         let mut v = Validation::new();
         let rate = v.required("rate", input.rate, |r| FxRate::parse(&r.0));
         let rate = v.finish(|| rate)?;
-        Ok(self.store.set_fx_rate(rate, who.user_id, Utc::now()).await?.into())
+        Ok(self.store.set_fx_rate(rate, who.user_id, gateway_core::clock::now()).await?.into())
     }
 
     pub async fn current_fx(&self) -> AppResult<Option<FxQuote>> {

@@ -174,13 +174,12 @@ impl App {
             exported_before: p.exported_before,
             fulfilment: p.fulfilment,
             food_registration_no: p.food_registration_no.map(|r| r.as_str().to_string()),
-            created_at: Utc::now(),
+            created_at: gateway_core::clock::now(),
         };
         let merchant = self.store.create_merchant(new).await.map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::Conflict {
-                message: "this account already has a merchant profile".into(),
-                field: None,
-            },
+            StoreError::Conflict(_) => {
+                AppError::Conflict { message: "this account already has a merchant profile".into(), field: None }
+            }
             other => other.into(),
         })?;
         tracing::info!(merchant.id = %merchant.id, "merchant created");
@@ -205,7 +204,12 @@ impl App {
     }
 
     /// Approve, reject, suspend or reinstate: operators only, along SPEC 7's edges.
-    pub async fn act_on_merchant(&self, who: &Principal, id: MerchantId, action: MerchantAction) -> AppResult<MerchantView> {
+    pub async fn act_on_merchant(
+        &self,
+        who: &Principal,
+        id: MerchantId,
+        action: MerchantAction,
+    ) -> AppResult<MerchantView> {
         who.require(Role::Operator)?;
         let merchant = self.merchant(id).await?;
         let to = merchant.status.apply(action).map_err(|e| AppError::InvalidTransition(e.to_string()))?;
@@ -225,13 +229,20 @@ impl App {
         Ok(MerchantView::new(updated, true))
     }
 
-    pub async fn list_merchants(&self, who: &Principal, query: &MerchantListQuery) -> AppResult<PageView<MerchantView>> {
+    pub async fn list_merchants(
+        &self,
+        who: &Principal,
+        query: &MerchantListQuery,
+    ) -> AppResult<PageView<MerchantView>> {
         who.require(Role::Operator)?;
         let status = match query.status.as_deref() {
             None | Some("") => None,
             Some(s) => Some(MerchantStatus::parse(s).map_err(|e| AppError::field("status", e))?),
         };
-        let page = self.store.list_merchants(status, PageQuery { limit: query.limit, cursor: query.cursor.clone() }.to_request()?).await?;
+        let page = self
+            .store
+            .list_merchants(status, PageQuery { limit: query.limit, cursor: query.cursor.clone() }.to_request()?)
+            .await?;
         Ok(PageView::from_page(page, |m| MerchantView::new(m, true)))
     }
 }

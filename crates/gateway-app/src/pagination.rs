@@ -25,7 +25,8 @@ impl PageQuery {
         let after = match self.cursor.as_deref() {
             None | Some("") => None,
             Some(cursor) => Some(
-                uuid::Uuid::try_parse(cursor).map_err(|_| AppError::field("cursor", "is not a cursor from this list"))?,
+                uuid::Uuid::try_parse(cursor)
+                    .map_err(|_| AppError::field("cursor", "is not a cursor from this list"))?,
             ),
         };
         Ok(PageRequest { after, limit })

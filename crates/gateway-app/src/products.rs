@@ -18,8 +18,10 @@ use serde::{Deserialize, Serialize};
 
 const TITLE_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 5000;
-/// How often an edit is retried when another edit of the same product won the race.
-const UPDATE_ATTEMPTS: usize = 5;
+/// How often an edit is retried when another edit of the same product won the race;
+/// between attempts it waits a random few milliseconds, growing, so that writers
+/// that collided do not collide again in lockstep.
+const UPDATE_ATTEMPTS: u32 = 12;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NetContentInput {
@@ -176,7 +178,10 @@ fn merge_fields(base: Option<&ProductFields>, input: &ProductInput) -> Result<Pr
             }
         };
     }
-    let sku = field!("sku", input.sku.as_deref(), |s| Sku::parse(s).map(|s| s.as_str().to_string()), |b: &ProductFields| b.sku.clone());
+    let sku =
+        field!("sku", input.sku.as_deref(), |s| Sku::parse(s).map(|s| s.as_str().to_string()), |b: &ProductFields| b
+            .sku
+            .clone());
     let title = match (&input.title, base) {
         (None, Some(b)) => Some(Bilingual { en: b.title_en.clone(), zh: b.title_zh.clone() }),
         (raw, _) => parse_bilingual("title", raw.as_ref(), TITLE_MAX, false, &mut v),
@@ -185,14 +190,21 @@ fn merge_fields(base: Option<&ProductFields>, input: &ProductInput) -> Result<Pr
         (None, Some(b)) => Some(Bilingual { en: b.description_en.clone(), zh: b.description_zh.clone() }),
         (raw, _) => parse_bilingual("description", raw.as_ref(), DESCRIPTION_MAX, true, &mut v),
     };
-    let tax_class = field!("tax_class", input.tax_class.as_deref(), parse_code, |b: &ProductFields| b.tax_class.clone());
-    let hs_code = field!("hs_code", input.hs_code.as_deref(), |s| HsCode::parse(s).map(|h| h.as_str().to_string()), |b: &ProductFields| b.hs_code.clone());
+    let tax_class =
+        field!("tax_class", input.tax_class.as_deref(), parse_code, |b: &ProductFields| b.tax_class.clone());
+    let hs_code = field!(
+        "hs_code",
+        input.hs_code.as_deref(),
+        |s| HsCode::parse(s).map(|h| h.as_str().to_string()),
+        |b: &ProductFields| b.hs_code.clone()
+    );
     let origin_country = match (input.origin_country.as_deref(), base) {
         (Some(raw), _) => v.check("origin_country", CountryCode::parse(raw).map(|c| c.as_str().to_string())),
         (None, Some(b)) => Some(b.origin_country.clone()),
         (None, None) => Some("US".to_string()),
     };
-    let price = field!("price_usd", input.price_usd.as_ref(), |d: &DecimalText| parse_price(&d.0), |b: &ProductFields| b.price);
+    let price =
+        field!("price_usd", input.price_usd.as_ref(), |d: &DecimalText| parse_price(&d.0), |b: &ProductFields| b.price);
     let weight_g = field!("weight_g", input.weight_g, parse_weight_g, |b: &ProductFields| b.weight_g);
     let stock = field!("stock", input.stock, parse_stock, |b: &ProductFields| b.stock);
     let net_content = match (&input.net_content, base) {
@@ -207,10 +219,13 @@ fn merge_fields(base: Option<&ProductFields>, input: &ProductInput) -> Result<Pr
     let status = match (input.status.as_deref(), base) {
         (None, Some(b)) => Some(b.status),
         (None, None) => Some(ProductStatus::Listed),
-        (Some(raw), _) => v.check("status", match ProductStatus::parse(raw) {
-            Ok(ProductStatus::Blocked) | Err(_) => Err("must be listed or delisted"),
-            Ok(s) => Ok(s),
-        }),
+        (Some(raw), _) => v.check(
+            "status",
+            match ProductStatus::parse(raw) {
+                Ok(ProductStatus::Blocked) | Err(_) => Err("must be listed or delisted"),
+                Ok(s) => Ok(s),
+            },
+        ),
     };
     v.finish(|| {
         let title = title?;
@@ -272,14 +287,19 @@ impl App {
         Ok(self.current_fx().await?.map(|q| q.rate))
     }
 
-    pub async fn create_product(&self, who: &Principal, merchant_id: MerchantId, input: ProductInput) -> AppResult<ProductView> {
+    pub async fn create_product(
+        &self,
+        who: &Principal,
+        merchant_id: MerchantId,
+        input: ProductInput,
+    ) -> AppResult<ProductView> {
         let merchant = self.owned_merchant(who, merchant_id).await?;
         if input.status.is_some() {
             return Err(AppError::field("status", "is set by the listing check; withdraw a product by editing it"));
         }
         let mut fields = merge_fields(None, &input)?;
         self.check_listing(&merchant, &mut fields).await?;
-        let new = NewProduct { id: ProductId::new(), merchant_id, fields, created_at: Utc::now() };
+        let new = NewProduct { id: ProductId::new(), merchant_id, fields, created_at: gateway_core::clock::now() };
         let product = self.store.create_product(new).await.map_err(sku_conflict)?;
         tracing::info!(product.id = %product.id, merchant.id = %merchant_id, status = product.fields.status.as_str(), "product created");
         Ok(ProductView::new(product, self.fx_rate().await?))
@@ -288,7 +308,11 @@ impl App {
     /// Edits a product; retried when a concurrent edit (or, later, a sale) changed it
     /// between read and write, so that no field of the other write is lost.
     pub async fn update_product(&self, who: &Principal, id: ProductId, input: ProductInput) -> AppResult<ProductView> {
-        for _ in 0..UPDATE_ATTEMPTS {
+        for attempt in 0..UPDATE_ATTEMPTS {
+            if attempt > 0 {
+                let jitter_ms = rand::random_range(1..=5 * u64::from(attempt));
+                tokio::time::sleep(std::time::Duration::from_millis(jitter_ms)).await;
+            }
             let current = self.product(id).await?;
             let merchant = self.owned_merchant(who, current.merchant_id).await?;
             let mut fields = merge_fields(Some(&current.fields), &input)?;

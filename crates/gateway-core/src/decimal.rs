@@ -44,10 +44,7 @@ pub fn parse_scaled(text: &str, places: u32) -> Result<i64, DecimalError> {
     for (i, b) in significant_frac.bytes().enumerate() {
         frac_value += i64::from(b - b'0') * 10i64.pow(places - 1 - i as u32);
     }
-    int_value
-        .checked_mul(scale)
-        .and_then(|v| v.checked_add(frac_value))
-        .ok_or(DecimalError::TooLarge)
+    int_value.checked_mul(scale).and_then(|v| v.checked_add(frac_value)).ok_or(DecimalError::TooLarge)
 }
 
 /// Writes an integer scaled by 10^places with exactly `places` fractional digits.
@@ -69,11 +66,7 @@ pub fn format_scaled(value: i64, places: u32) -> String {
 /// Like [`format_scaled`], without trailing zeros in the fraction ("7.1" not "7.100000").
 pub fn format_scaled_trimmed(value: i64, places: u32) -> String {
     let full = format_scaled(value, places);
-    if full.contains('.') {
-        full.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        full
-    }
+    if full.contains('.') { full.trim_end_matches('0').trim_end_matches('.').to_string() } else { full }
 }
 
 /// Divides with rounding half away from zero (half-up for the non-negative amounts
@@ -82,11 +75,7 @@ pub fn div_round_half_up(numerator: i128, denominator: i128) -> i128 {
     debug_assert!(denominator > 0);
     let quotient = numerator / denominator;
     let remainder = numerator % denominator;
-    if remainder.abs() * 2 >= denominator {
-        quotient + numerator.signum()
-    } else {
-        quotient
-    }
+    if remainder.abs() * 2 >= denominator { quotient + numerator.signum() } else { quotient }
 }
 
 #[cfg(test)]

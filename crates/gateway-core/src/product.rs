@@ -53,7 +53,7 @@ impl CountryCode {
 
 /// The most a listing may cost: a guard against typos (and the CBEC single limit of
 /// 5,000 CNY is far below it anyway).
-pub const MAX_PRICE: Usd = Usd::from_minor(100_000_00);
+pub const MAX_PRICE: Usd = Usd::from_minor(10_000_000); // 100,000.00 USD
 pub const MAX_WEIGHT_G: i64 = 1_000_000;
 pub const MAX_STOCK: i64 = 100_000_000;
 

@@ -162,6 +162,12 @@ macro_rules! impl_store {
 
                 async fn create_first_operator(&self, user: NewUser) -> StoreResult<bool> {
                     let mut tx = self.begin_write().await.map_err(backend)?;
+                    // Serialise concurrent first starts: the count below is only
+                    // meaningful while no other transaction can insert an operator.
+                    sqlx::query("UPDATE app_locks SET name = name WHERE name = 'first_operator'")
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
                     let operators: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1")
                         .bind(Role::Operator.as_str())
                         .fetch_one(&mut *tx)
@@ -287,7 +293,7 @@ macro_rules! impl_store {
                         $crate::merchant_columns!()
                     ))
                     .bind(to.as_str())
-                    .bind(Utc::now())
+                    .bind($crate::gateway_core::clock::now())
                     .bind(id.as_uuid())
                     .bind(from.as_str())
                     .fetch_optional(&self.pool)
@@ -388,7 +394,7 @@ macro_rules! impl_store {
                 async fn update_product(&self, p: Product) -> StoreResult<Product> {
                     let mut tx = self.begin_write().await.map_err(backend)?;
                     let f = &p.fields;
-                    let now = Utc::now();
+                    let now = $crate::gateway_core::clock::now();
                     let updated = sqlx::query(
                         "UPDATE products SET sku = $1, title_en = $2, title_zh = $3, description_en = $4, \
                          description_zh = $5, tax_class = $6, hs_code = $7, origin_country = $8, price_usd_cents = $9, \

@@ -120,7 +120,10 @@ impl TryFrom<ProductRow> for Product {
                 price: Usd::from_minor(r.price_usd_cents),
                 weight_g: r.weight_g,
                 net_content_milli: r.net_content_milli,
-                net_content_unit: StoreError::decode("products.net_content_unit", ContentUnit::parse(&r.net_content_unit))?,
+                net_content_unit: StoreError::decode(
+                    "products.net_content_unit",
+                    ContentUnit::parse(&r.net_content_unit),
+                )?,
                 stock: r.stock,
                 status: StoreError::decode("products.status", ProductStatus::parse(&r.status))?,
                 problems: StoreError::decode("products.problems", serde_json::from_str(&r.problems))?,
@@ -189,7 +192,10 @@ pub struct FxRow {
 impl TryFrom<FxRow> for FxQuote {
     type Error = StoreError;
     fn try_from(r: FxRow) -> StoreResult<Self> {
-        Ok(FxQuote { rate: StoreError::decode("fx_rates.rate_micros", FxRate::from_micros(r.rate_micros))?, as_of: r.as_of })
+        Ok(FxQuote {
+            rate: StoreError::decode("fx_rates.rate_micros", FxRate::from_micros(r.rate_micros))?,
+            as_of: r.as_of,
+        })
     }
 }
 
@@ -204,6 +210,12 @@ pub struct OutboxRow {
 
 impl From<OutboxRow> for OutboxEvent {
     fn from(r: OutboxRow) -> Self {
-        OutboxEvent { id: r.id, topic: r.topic, aggregate_id: r.aggregate_id, payload: r.payload, created_at: r.created_at }
+        OutboxEvent {
+            id: r.id,
+            topic: r.topic,
+            aggregate_id: r.aggregate_id,
+            payload: r.payload,
+            created_at: r.created_at,
+        }
     }
 }

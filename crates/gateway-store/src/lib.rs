@@ -41,8 +41,12 @@ pub trait MerchantStore: Send + Sync {
     async fn merchant_by_owner(&self, owner: UserId) -> StoreResult<Option<Merchant>>;
     /// Moves the merchant from `from` to `to` only if it is still in `from`: fails
     /// with `Stale` when someone else changed it first, `NotFound` when absent.
-    async fn set_merchant_status(&self, id: MerchantId, from: MerchantStatus, to: MerchantStatus)
-    -> StoreResult<Merchant>;
+    async fn set_merchant_status(
+        &self,
+        id: MerchantId,
+        from: MerchantStatus,
+        to: MerchantStatus,
+    ) -> StoreResult<Merchant>;
     async fn list_merchants(&self, status: Option<MerchantStatus>, page: PageRequest) -> StoreResult<Page<Merchant>>;
 }
 
@@ -60,8 +64,12 @@ pub trait CatalogStore: Send + Sync {
     async fn update_product(&self, product: Product) -> StoreResult<Product>;
     /// A merchant's products in id order; `for_sale_only` keeps the listed products
     /// of an active merchant, as the public sees them.
-    async fn list_products(&self, merchant: MerchantId, for_sale_only: bool, page: PageRequest)
-    -> StoreResult<Page<Product>>;
+    async fn list_products(
+        &self,
+        merchant: MerchantId,
+        for_sale_only: bool,
+        page: PageRequest,
+    ) -> StoreResult<Page<Product>>;
 }
 
 #[async_trait]

@@ -2,10 +2,10 @@
 //! rebuilt from rows through the same parsers.
 
 use chrono::{DateTime, Utc};
+use gateway_core::ids::RawUuid;
 use gateway_core::merchant::{Fulfilment, MerchantKind, MerchantStatus, UsState};
 use gateway_core::product::{ContentUnit, ListingProblem, ProductStatus};
 use gateway_core::user::{Email, Role};
-use gateway_core::ids::RawUuid;
 use gateway_core::{FxRate, MerchantId, ProductId, Usd, UserId};
 
 #[derive(Debug, Clone)]

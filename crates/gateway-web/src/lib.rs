@@ -44,12 +44,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api::routes().split_for_parts().1
 }
 
-async fn openapi_document(axum::extract::State(state): axum::extract::State<AppState>) -> impl axum::response::IntoResponse {
+async fn openapi_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl axum::response::IntoResponse {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], state.openapi_json.as_str().to_owned())
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then finishes the requests
 /// in flight. Tests bind 127.0.0.1:0 and pass the listener in.
-pub async fn serve(app: App, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    app: App,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
 }

@@ -64,9 +64,11 @@ impl Metrics {
             for ((method, route), s) in latency.iter() {
                 let labels = format!("method=\"{method}\",route=\"{route}\"");
                 for (bound, n) in BUCKETS.iter().zip(s.buckets) {
-                    let _ = writeln!(out, "gateway_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}");
+                    let _ =
+                        writeln!(out, "gateway_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}");
                 }
-                let _ = writeln!(out, "gateway_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
+                let _ =
+                    writeln!(out, "gateway_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
                 let _ = writeln!(out, "gateway_http_request_duration_seconds_sum{{{labels}}} {}", s.sum_seconds);
                 let _ = writeln!(out, "gateway_http_request_duration_seconds_count{{{labels}}} {}", s.count);
             }
@@ -80,10 +82,8 @@ impl Metrics {
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
@@ -103,10 +103,22 @@ mod tests {
         m.record("GET", "/api/v1/products/{id}", 200, 0.2);
         m.record("GET", "/api/v1/products/{id}", 404, 0.001);
         let text = m.render();
-        assert!(text.contains("gateway_http_requests_total{method=\"GET\",route=\"/api/v1/products/{id}\",status=\"200\"} 2"));
-        assert!(text.contains("gateway_http_requests_total{method=\"GET\",route=\"/api/v1/products/{id}\",status=\"404\"} 1"));
+        assert!(
+            text.contains(
+                "gateway_http_requests_total{method=\"GET\",route=\"/api/v1/products/{id}\",status=\"200\"} 2"
+            )
+        );
+        assert!(
+            text.contains(
+                "gateway_http_requests_total{method=\"GET\",route=\"/api/v1/products/{id}\",status=\"404\"} 1"
+            )
+        );
         assert!(text.contains("le=\"0.005\"} 2"));
         assert!(text.contains("le=\"+Inf\"} 3"));
-        assert!(text.contains("gateway_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/products/{id}\"} 3"));
+        assert!(
+            text.contains(
+                "gateway_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/products/{id}\"} 3"
+            )
+        );
     }
 }

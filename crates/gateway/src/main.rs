@@ -1,1 +1,149 @@
-fn main() {}
+//! `gateway`: the marketplace server and its tools.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use gateway::config::{DEFAULT_ADDR, DEFAULT_DATA_DIR, FileSettings, Settings};
+use std::path::PathBuf;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
+
+#[derive(Parser)]
+#[command(
+    name = "gateway",
+    version,
+    about = "Gateway: US small businesses selling to consumers in China, within the CBEC rules."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (the default when no command is given).
+    Serve(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate,
+}
+
+#[derive(Args, Default)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GATEWAY_ADDR")]
+    addr: Option<String>,
+    /// Do not load demo data, even into an empty database.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+#[derive(Args)]
+struct Common {
+    /// TOML settings file (below environment variables and flags).
+    #[arg(long, env = "GATEWAY_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Directory of the embedded database and other local state.
+    #[arg(long, env = "GATEWAY_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://…; default: SQLite in the data directory.
+    #[arg(long, env = "GATEWAY_DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+fn settings(common: &Common, serve: &ServeArgs) -> anyhow::Result<Settings> {
+    let file = match &common.config {
+        Some(path) => FileSettings::load(path)?,
+        None => FileSettings::default(),
+    };
+    let addr = serve.addr.clone().or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.to_string());
+    let non_empty = |v: Option<String>| v.filter(|s| !s.is_empty());
+    Ok(Settings {
+        addr: addr.parse().with_context(|| format!("--addr {addr}: expected HOST:PORT such as {DEFAULT_ADDR}"))?,
+        data_dir: common.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+        database_url: non_empty(common.database_url.clone()).or(file.database_url),
+        demo: !serve.no_demo && file.demo.unwrap_or(true),
+        pg_max_connections: file.pg_max_connections.unwrap_or(16),
+        admin_email: non_empty(std::env::var("GATEWAY_ADMIN_EMAIL").ok()),
+        admin_password: non_empty(std::env::var("GATEWAY_ADMIN_PASSWORD").ok()),
+    })
+}
+
+fn init_logging() {
+    let filter: Targets = std::env::var("GATEWAY_LOG")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| "info,sqlx=warn".parse().unwrap_or_default());
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer()).with(filter).init();
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    tracing::info!(?settings, "starting");
+    let prepared = gateway::prepare(&settings).await?;
+    let listener =
+        tokio::net::TcpListener::bind(settings.addr).await.with_context(|| format!("binding {}", settings.addr))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    println!("Gateway is running at {url}");
+    if let Some(demo) = &prepared.demo {
+        println!("Demo data loaded: {} merchants, {} products.", demo.merchants, demo.products);
+        println!(
+            "  operator  {}  (password: {})",
+            demo.operator,
+            if settings.admin_email.is_some() { "GATEWAY_ADMIN_PASSWORD" } else { demo.password }
+        );
+        println!("  merchant  {}  (password: {})", demo.merchant, demo.password);
+        println!("  consumer  {}  (password: {})", demo.consumer, demo.password);
+        println!("Try: curl {url}/api/v1/tax-classes");
+    }
+    gateway_web::serve(prepared.app, listener, shutdown_signal()).await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    init_logging();
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(settings(&cli.common, &ServeArgs::parse_env())?).await,
+        Some(Command::Serve(args)) => serve(settings(&cli.common, &args)?).await,
+        Some(Command::Migrate) => {
+            let settings = settings(&cli.common, &ServeArgs::default())?;
+            if settings.database_url.is_none() {
+                std::fs::create_dir_all(&settings.data_dir)?;
+            }
+            let store = gateway::open_store(&settings.effective_database_url(), 2).await?;
+            println!("migrations applied ({})", store.backend());
+            Ok(())
+        }
+    }
+}
+
+impl ServeArgs {
+    /// The serve options when no subcommand is given: only the environment applies.
+    fn parse_env() -> Self {
+        ServeArgs { addr: std::env::var("GATEWAY_ADDR").ok().filter(|s| !s.is_empty()), no_demo: false }
+    }
+}

@@ -11,14 +11,20 @@ use gateway_app::auth::{LoginInput, SessionView, SignupInput, UserView};
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "accounts", request_body = SignupInput,
     responses((status = 201, body = SessionView), (status = 409, body = Problem, description = "e-mail taken"),
               (status = 422, body = Problem)))]
-pub async fn signup(State(s): State<AppState>, JsonBody(input): JsonBody<SignupInput>) -> Result<(StatusCode, Json<SessionView>), ApiError> {
+pub async fn signup(
+    State(s): State<AppState>,
+    JsonBody(input): JsonBody<SignupInput>,
+) -> Result<(StatusCode, Json<SessionView>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.app.signup(input).await?)))
 }
 
 /// Sign in with e-mail and password; returns a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginInput,
     responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
-pub async fn login(State(s): State<AppState>, JsonBody(input): JsonBody<LoginInput>) -> Result<Json<SessionView>, ApiError> {
+pub async fn login(
+    State(s): State<AppState>,
+    JsonBody(input): JsonBody<LoginInput>,
+) -> Result<Json<SessionView>, ApiError> {
     Ok(Json(s.app.login(input).await?))
 }
 

@@ -15,16 +15,24 @@ use gateway_app::tax_classes::TaxClassView;
     params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 201, body = ProductView), (status = 403, body = Problem), (status = 409, body = Problem, description = "SKU taken"),
               (status = 422, body = Problem)))]
-pub async fn create_product(State(s): State<AppState>, Auth(who): Auth, Path(id): Path<String>, JsonBody(input): JsonBody<ProductInput>)
--> Result<(StatusCode, Json<ProductView>), ApiError> {
+pub async fn create_product(
+    State(s): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<ProductInput>,
+) -> Result<(StatusCode, Json<ProductView>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.app.create_product(&who, path_id(&id, "merchant")?, input).await?)))
 }
 
 /// A merchant's products: those for sale for anyone, all for its owner and operators.
 #[utoipa::path(get, path = "/api/v1/merchants/{id}/products", tag = "catalog", params(("id" = String, Path), PageQuery),
     responses((status = 200, body = PageView<ProductView>), (status = 404, body = Problem)))]
-pub async fn list_merchant_products(State(s): State<AppState>, MaybeAuth(who): MaybeAuth, Path(id): Path<String>, Query(page): Query<PageQuery>)
--> Result<Json<PageView<ProductView>>, ApiError> {
+pub async fn list_merchant_products(
+    State(s): State<AppState>,
+    MaybeAuth(who): MaybeAuth,
+    Path(id): Path<String>,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<PageView<ProductView>>, ApiError> {
     Ok(Json(s.app.list_merchant_products(who.as_ref(), path_id(&id, "merchant")?, &page).await?))
 }
 
@@ -40,8 +48,12 @@ pub async fn get_product(State(s): State<AppState>, Path(id): Path<String>) -> R
     security(("bearer" = [])),
     responses((status = 200, body = ProductView), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_product(State(s): State<AppState>, Auth(who): Auth, Path(id): Path<String>, JsonBody(input): JsonBody<ProductInput>)
--> Result<Json<ProductView>, ApiError> {
+pub async fn update_product(
+    State(s): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<ProductInput>,
+) -> Result<Json<ProductView>, ApiError> {
     Ok(Json(s.app.update_product(&who, path_id(&id, "product")?, input).await?))
 }
 
@@ -55,8 +67,12 @@ pub async fn tax_classes(State(s): State<AppState>) -> Result<Json<Vec<TaxClassV
 #[utoipa::path(put, path = "/api/v1/admin/fx/{base}/{quote}", tag = "admin", request_body = FxInput, security(("bearer" = [])),
     params(("base" = String, Path, example = "USD"), ("quote" = String, Path, example = "CNY")),
     responses((status = 200, body = FxView), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_fx_rate(State(s): State<AppState>, Auth(who): Auth, Path((base, quote)): Path<(String, String)>, JsonBody(input): JsonBody<FxInput>)
--> Result<Json<FxView>, ApiError> {
+pub async fn set_fx_rate(
+    State(s): State<AppState>,
+    Auth(who): Auth,
+    Path((base, quote)): Path<(String, String)>,
+    JsonBody(input): JsonBody<FxInput>,
+) -> Result<Json<FxView>, ApiError> {
     check_pair(&base, &quote)?;
     Ok(Json(s.app.set_fx_rate(&who, input).await?))
 }
@@ -65,7 +81,10 @@ pub async fn set_fx_rate(State(s): State<AppState>, Auth(who): Auth, Path((base,
 #[utoipa::path(get, path = "/api/v1/fx/{base}/{quote}", tag = "catalog",
     params(("base" = String, Path, example = "USD"), ("quote" = String, Path, example = "CNY")),
     responses((status = 200, body = FxView), (status = 404, body = Problem, description = "no rate set yet")))]
-pub async fn get_fx_rate(State(s): State<AppState>, Path((base, quote)): Path<(String, String)>) -> Result<Json<FxView>, ApiError> {
+pub async fn get_fx_rate(
+    State(s): State<AppState>,
+    Path((base, quote)): Path<(String, String)>,
+) -> Result<Json<FxView>, ApiError> {
     check_pair(&base, &quote)?;
     let quote = s.app.current_fx().await?.ok_or_else(|| ApiError::not_found("exchange rate"))?;
     Ok(Json(quote.into()))

@@ -12,15 +12,22 @@ use gateway_core::merchant::MerchantAction;
 #[utoipa::path(post, path = "/api/v1/merchants", tag = "merchants", request_body = MerchantInput, security(("bearer" = [])),
     responses((status = 201, body = MerchantView), (status = 403, body = Problem), (status = 409, body = Problem),
               (status = 422, body = Problem)))]
-pub async fn create_merchant(State(s): State<AppState>, Auth(who): Auth, JsonBody(input): JsonBody<MerchantInput>)
--> Result<(StatusCode, Json<MerchantView>), ApiError> {
+pub async fn create_merchant(
+    State(s): State<AppState>,
+    Auth(who): Auth,
+    JsonBody(input): JsonBody<MerchantInput>,
+) -> Result<(StatusCode, Json<MerchantView>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.app.create_merchant(&who, input).await?)))
 }
 
 /// A merchant: public fields for anyone, all fields for its owner and operators.
 #[utoipa::path(get, path = "/api/v1/merchants/{id}", tag = "merchants", params(("id" = String, Path)),
     responses((status = 200, body = MerchantView), (status = 404, body = Problem)))]
-pub async fn get_merchant(State(s): State<AppState>, MaybeAuth(who): MaybeAuth, Path(id): Path<String>) -> Result<Json<MerchantView>, ApiError> {
+pub async fn get_merchant(
+    State(s): State<AppState>,
+    MaybeAuth(who): MaybeAuth,
+    Path(id): Path<String>,
+) -> Result<Json<MerchantView>, ApiError> {
     Ok(Json(s.app.view_merchant(who.as_ref(), path_id(&id, "merchant")?).await?))
 }
 
@@ -34,8 +41,11 @@ pub async fn my_merchant(State(s): State<AppState>, Auth(who): Auth) -> Result<J
 /// Merchants for operators, optionally by status (e.g. `pending` to approve).
 #[utoipa::path(get, path = "/api/v1/admin/merchants", tag = "admin", params(MerchantListQuery), security(("bearer" = [])),
     responses((status = 200, body = PageView<MerchantView>), (status = 403, body = Problem)))]
-pub async fn list_merchants(State(s): State<AppState>, Auth(who): Auth, Query(query): Query<MerchantListQuery>)
--> Result<Json<PageView<MerchantView>>, ApiError> {
+pub async fn list_merchants(
+    State(s): State<AppState>,
+    Auth(who): Auth,
+    Query(query): Query<MerchantListQuery>,
+) -> Result<Json<PageView<MerchantView>>, ApiError> {
     Ok(Json(s.app.list_merchants(&who, &query).await?))
 }
 
@@ -44,8 +54,11 @@ pub async fn list_merchants(State(s): State<AppState>, Auth(who): Auth, Query(qu
 #[utoipa::path(post, path = "/api/v1/admin/merchants/{id}/{action}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path), ("action" = String, Path, description = "approve, reject, suspend or reinstate")),
     responses((status = 200, body = MerchantView), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn act_on_merchant(State(s): State<AppState>, Auth(who): Auth, Path((id, action)): Path<(String, String)>)
--> Result<Json<MerchantView>, ApiError> {
+pub async fn act_on_merchant(
+    State(s): State<AppState>,
+    Auth(who): Auth,
+    Path((id, action)): Path<(String, String)>,
+) -> Result<Json<MerchantView>, ApiError> {
     let action = match action.as_str() {
         "approve" => MerchantAction::Approve,
         "reject" => MerchantAction::Reject,

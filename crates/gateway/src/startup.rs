@@ -1,0 +1,71 @@
+//! Opening the store and preparing it: migrations, the first operator, demo data.
+
+use crate::config::Settings;
+use anyhow::{Context, bail};
+use gateway_app::{App, AppSettings};
+use gateway_postgres::PgStore;
+use gateway_sqlite::SqliteStore;
+use gateway_store::Store;
+use std::sync::Arc;
+
+/// Opens and migrates the database `url` names: `sqlite:` or `postgres(ql)://`.
+pub async fn open_store(url: &str, pg_max_connections: u32) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        let store = SqliteStore::connect(url).await.context("opening the SQLite database")?;
+        store.migrate().await.context("migrating the SQLite database")?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = PgStore::connect(url, pg_max_connections).await.context("connecting to PostgreSQL")?;
+        store.migrate().await.context("migrating the PostgreSQL database")?;
+        Ok(Arc::new(store))
+    } else {
+        bail!("the database URL must start with sqlite: or postgres://")
+    }
+}
+
+/// What start-up did, for the banner.
+pub struct Prepared {
+    pub app: App,
+    pub demo: Option<crate::demo::DemoLogins>,
+}
+
+/// Opens the store, creates the first operator from the settings when none exists,
+/// and loads demo data into a pristine database when asked to.
+pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
+    if settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+    }
+    let store = open_store(&settings.effective_database_url(), settings.pg_max_connections).await?;
+    tracing::info!(database = store.backend(), "database ready");
+    let app = App::new(store, AppSettings::default());
+    match (&settings.admin_email, &settings.admin_password) {
+        (Some(email), Some(password)) => {
+            let created = app
+                .ensure_first_operator(email, password)
+                .await
+                .map_err(|e| anyhow::anyhow!("GATEWAY_ADMIN_EMAIL / GATEWAY_ADMIN_PASSWORD: {}", describe(&e)))?;
+            if created {
+                tracing::info!("first operator created from GATEWAY_ADMIN_EMAIL");
+            }
+        }
+        (None, None) => {}
+        _ => bail!("set both GATEWAY_ADMIN_EMAIL and GATEWAY_ADMIN_PASSWORD, or neither"),
+    }
+    let demo = if settings.demo && app.store().is_pristine().await? {
+        Some(crate::demo::load(&app, settings.admin_email.as_deref()).await?)
+    } else {
+        None
+    };
+    Ok(Prepared { app, demo })
+}
+
+/// A start-up error in words, with the fields at fault.
+pub fn describe(error: &gateway_app::AppError) -> String {
+    match error {
+        gateway_app::AppError::Validation(errors) => {
+            errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    }
+}
