@@ -1,0 +1,49 @@
+//! The OpenAPI document is a contract: any change to it shows up here as a diff to
+//! review. After an intended change, regenerate the snapshot with
+//! `UPDATE_SNAPSHOTS=1 cargo test -p gateway-web --test openapi`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+#[test]
+fn openapi_document_matches_the_snapshot() {
+    let actual = gateway_web::openapi().to_pretty_json().unwrap() + "\n";
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        let first_difference = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .find(|(_, (e, a))| e != a)
+            .map(|(i, (e, a))| format!("line {}:\n  snapshot: {e}\n  actual:   {a}", i + 1))
+            .unwrap_or_else(|| "one document is a prefix of the other".into());
+        panic!(
+            "the OpenAPI document changed ({first_difference}).\nIf intended, run UPDATE_SNAPSHOTS=1 cargo test -p gateway-web --test openapi and commit the snapshot."
+        );
+    }
+}
+
+#[test]
+fn every_operation_documents_its_errors_as_problems() {
+    let doc = serde_json::to_value(gateway_web::openapi()).unwrap();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success response");
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(schema, "#/components/schemas/Problem", "{method} {path} {status}");
+                }
+            }
+        }
+    }
+    assert!(operations >= 17, "{operations} operations");
+}
