@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use gateway_core::merchant::{
     FoodRegistrationNo, Fulfilment, MerchantAction, MerchantKind, MerchantStatus, UsState, Zip, parse_employees,
 };
-use gateway_core::text::bounded;
+use gateway_core::text::{Bilingual, bounded};
 use gateway_core::user::Role;
 use gateway_core::{MerchantId, Validation};
 use gateway_store::{Merchant, NewMerchant, StoreError};
@@ -28,10 +28,14 @@ pub struct MerchantInput {
     pub exported_before: Option<bool>,
     /// direct_mail (customs mode 9610) or bonded (1210).
     pub fulfilment: Option<String>,
-    /// GACC overseas food facility registration number (Decree 248), for food producers.
+    /// GACC overseas food facility registration number (Decree 248), for food
+    /// producers; "" removes it.
     pub food_registration_no: Option<String>,
+    /// The business's story for shoppers: English, optionally Chinese.
+    pub story: Option<BilingualInput>,
 }
 
+/// Text in English and, when given, Chinese.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DisplayNameView {
     pub en: String,
@@ -50,6 +54,8 @@ pub struct MerchantView {
     pub city: String,
     pub fulfilment: &'static str,
     pub status: &'static str,
+    /// The business's story, null when it has none.
+    pub story: Option<DisplayNameView>,
     pub created_at: DateTime<Utc>,
     /// Private.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,6 +85,7 @@ impl MerchantView {
             city: m.city,
             fulfilment: m.fulfilment.as_str(),
             status: m.status.as_str(),
+            story: m.story_en.map(|en| DisplayNameView { en, zh: m.story_zh }),
             created_at: m.created_at,
             zip: private.then_some(m.zip),
             employees: private.then_some(m.employees),
@@ -94,29 +101,52 @@ pub fn is_owner_or_operator(who: Option<&Principal>, m: &Merchant) -> bool {
     who.is_some_and(|p| p.is_operator() || p.user_id == m.owner_id)
 }
 
-fn parse_merchant_input(input: MerchantInput) -> Result<ParsedMerchant, Vec<gateway_core::FieldError>> {
+/// The validated profile of a merchant: `input` over `base` (the merchant being
+/// edited), or, with no base, a new merchant whose every field but the optional
+/// ones is required.
+fn merge_profile(base: Option<&Merchant>, input: MerchantInput) -> Result<Profile, Vec<gateway_core::FieldError>> {
     let mut v = Validation::new();
-    let legal_name = v.required("legal_name", input.legal_name.as_deref(), |s| bounded(s, 200, false));
-    let display_name = match &input.display_name {
-        None => {
+    let legal_name = v.patched(
+        "legal_name",
+        input.legal_name.as_deref(),
+        |s| bounded(s, 200, false),
+        base.map(|b| b.legal_name.clone()),
+    );
+    let display_name = match (&input.display_name, base) {
+        (None, Some(b)) => Some(Bilingual { en: b.display_name_en.clone(), zh: b.display_name_zh.clone() }),
+        (None, None) => {
             v.push("display_name.en", "is required");
             None
         }
-        Some(d) => d.parse("display_name", 120, false, &mut v),
+        (Some(d), _) => d.parse("display_name", 120, false, &mut v),
     };
-    let kind = v.required("kind", input.kind.as_deref(), MerchantKind::parse);
-    let state = v.required("state", input.state.as_deref(), UsState::parse);
-    let city = v.required("city", input.city.as_deref(), |s| bounded(s, 100, false));
-    let zip = v.required("zip", input.zip.as_deref(), Zip::parse);
-    let employees = v.required("employees", input.employees, parse_employees);
-    let exported_before = v.required("exported_before", input.exported_before, Ok::<_, &str>);
-    let fulfilment = v.required("fulfilment", input.fulfilment.as_deref(), Fulfilment::parse);
+    let kind = v.patched("kind", input.kind.as_deref(), MerchantKind::parse, base.map(|b| b.kind));
+    let state = v.patched("state", input.state.as_deref(), UsState::parse, base.map(|b| b.state));
+    let city = v.patched("city", input.city.as_deref(), |s| bounded(s, 100, false), base.map(|b| b.city.clone()));
+    let zip = v.patched(
+        "zip",
+        input.zip.as_deref(),
+        |s| Zip::parse(s).map(|z| z.as_str().to_string()),
+        base.map(|b| b.zip.clone()),
+    );
+    let employees = v.patched("employees", input.employees, parse_employees, base.map(|b| b.employees));
+    let exported_before =
+        v.patched("exported_before", input.exported_before, Ok::<_, &str>, base.map(|b| b.exported_before));
+    let fulfilment =
+        v.patched("fulfilment", input.fulfilment.as_deref(), Fulfilment::parse, base.map(|b| b.fulfilment));
+    // Optional fields: absent keeps (or stays empty), "" clears.
     let food_registration_no = match input.food_registration_no.as_deref().map(str::trim) {
-        None | Some("") => Some(None),
-        Some(s) => v.check("food_registration_no", FoodRegistrationNo::parse(s)).map(Some),
+        None => Some(base.and_then(|b| b.food_registration_no.clone())),
+        Some("") => Some(None),
+        Some(s) => v.check("food_registration_no", FoodRegistrationNo::parse(s)).map(|r| Some(r.as_str().to_string())),
+    };
+    let story = match (&input.story, base) {
+        (None, b) => Some(b.and_then(|b| b.story_en.clone().map(|en| Bilingual { en, zh: b.story_zh.clone() }))),
+        (Some(s), _) if s.en.as_deref().is_none_or(|en| en.trim().is_empty()) && s.zh.is_none() => Some(None),
+        (Some(s), _) => s.parse("story", STORY_MAX, true, &mut v).map(Some),
     };
     v.finish(|| {
-        Some(ParsedMerchant {
+        Some(Profile {
             legal_name: legal_name?,
             display_name: display_name?,
             kind: kind?,
@@ -127,21 +157,25 @@ fn parse_merchant_input(input: MerchantInput) -> Result<ParsedMerchant, Vec<gate
             exported_before: exported_before?,
             fulfilment: fulfilment?,
             food_registration_no: food_registration_no?,
+            story: story?,
         })
     })
 }
 
-struct ParsedMerchant {
+const STORY_MAX: usize = 2000;
+
+struct Profile {
     legal_name: String,
-    display_name: gateway_core::text::Bilingual,
+    display_name: Bilingual,
     kind: MerchantKind,
     state: UsState,
     city: String,
-    zip: Zip,
+    zip: String,
     employees: i64,
     exported_before: bool,
     fulfilment: Fulfilment,
-    food_registration_no: Option<FoodRegistrationNo>,
+    food_registration_no: Option<String>,
+    story: Option<Bilingual>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -159,7 +193,8 @@ impl App {
     /// A merchant user registers their business; it waits for approval.
     pub async fn create_merchant(&self, who: &Principal, input: MerchantInput) -> AppResult<MerchantView> {
         who.require(Role::Merchant)?;
-        let p = parse_merchant_input(input)?;
+        let p = merge_profile(None, input)?;
+        let (story_en, story_zh) = split_story(p.story);
         let new = NewMerchant {
             id: MerchantId::new(),
             owner_id: who.user_id,
@@ -169,11 +204,13 @@ impl App {
             kind: p.kind,
             state: p.state,
             city: p.city,
-            zip: p.zip.as_str().to_string(),
+            zip: p.zip,
             employees: p.employees,
             exported_before: p.exported_before,
             fulfilment: p.fulfilment,
-            food_registration_no: p.food_registration_no.map(|r| r.as_str().to_string()),
+            food_registration_no: p.food_registration_no,
+            story_en,
+            story_zh,
             created_at: gateway_core::clock::now(),
         };
         let merchant = self.store.create_merchant(new).await.map_err(|e| match e {
@@ -188,6 +225,44 @@ impl App {
 
     pub async fn merchant(&self, id: MerchantId) -> AppResult<Merchant> {
         self.store.merchant(id).await?.ok_or(AppError::NotFound("merchant"))
+    }
+
+    /// Edits the business profile (its owner, or an operator correcting it). When the
+    /// food registration changes, the listing check runs again over its products.
+    pub async fn update_merchant(
+        &self,
+        who: &Principal,
+        id: MerchantId,
+        input: MerchantInput,
+    ) -> AppResult<MerchantView> {
+        let current = self.merchant(id).await?;
+        if !is_owner_or_operator(Some(who), &current) {
+            return Err(AppError::Forbidden("this merchant belongs to another account"));
+        }
+        let p = merge_profile(Some(&current), input)?;
+        let registration_changed = p.food_registration_no.is_some() != current.food_registration_no.is_some();
+        let (story_en, story_zh) = split_story(p.story);
+        let edited = Merchant {
+            legal_name: p.legal_name,
+            display_name_en: p.display_name.en,
+            display_name_zh: p.display_name.zh,
+            kind: p.kind,
+            state: p.state,
+            city: p.city,
+            zip: p.zip,
+            employees: p.employees,
+            exported_before: p.exported_before,
+            fulfilment: p.fulfilment,
+            food_registration_no: p.food_registration_no,
+            story_en,
+            story_zh,
+            ..current
+        };
+        let saved = self.store.update_merchant(edited).await?;
+        if registration_changed {
+            self.recheck_listings(&saved).await?;
+        }
+        Ok(MerchantView::new(saved, true))
     }
 
     pub async fn view_merchant(&self, who: Option<&Principal>, id: MerchantId) -> AppResult<MerchantView> {
@@ -244,5 +319,12 @@ impl App {
             .list_merchants(status, PageQuery { limit: query.limit, cursor: query.cursor.clone() }.to_request()?)
             .await?;
         Ok(PageView::from_page(page, |m| MerchantView::new(m, true)))
+    }
+}
+
+fn split_story(story: Option<Bilingual>) -> (Option<String>, Option<String>) {
+    match story {
+        Some(s) => (Some(s.en), s.zh),
+        None => (None, None),
     }
 }

@@ -13,7 +13,7 @@ use gateway_core::tax_class::parse_code;
 use gateway_core::text::Bilingual;
 use gateway_core::user::Role;
 use gateway_core::{FieldError, FxRate, MerchantId, ProductId, Validation};
-use gateway_store::{Merchant, NewProduct, Product, ProductFields, StoreError};
+use gateway_store::{Merchant, NewProduct, PageRequest, Product, ProductFields, StoreError};
 use serde::{Deserialize, Serialize};
 
 const TITLE_MAX: usize = 200;
@@ -321,6 +321,43 @@ impl App {
                 Ok(product) => return Ok(ProductView::new(product, self.fx_rate().await?)),
                 Err(StoreError::Stale) => continue,
                 Err(other) => return Err(sku_conflict(other)),
+            }
+        }
+        Err(StoreError::Stale.into())
+    }
+
+    /// Runs the listing check again over every product of `merchant` (after its
+    /// food registration changed), saving those whose verdict changed.
+    pub(crate) async fn recheck_listings(&self, merchant: &Merchant) -> AppResult<()> {
+        let mut after = None;
+        loop {
+            let page = self.store.list_products(merchant.id, false, PageRequest { after, limit: 200 }).await?;
+            for listed in page.items {
+                self.recheck_listing(merchant, listed.id).await?;
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// One product's re-check, retried like an edit when a concurrent write won.
+    async fn recheck_listing(&self, merchant: &Merchant, id: ProductId) -> AppResult<()> {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let product = self.product(id).await?;
+            let mut fields = product.fields.clone();
+            self.check_listing(merchant, &mut fields).await?;
+            if fields.status == product.fields.status && fields.problems == product.fields.problems {
+                return Ok(());
+            }
+            match self.store.update_product(Product { fields, ..product }).await {
+                Ok(_) => {
+                    tracing::info!(product.id = %id, "listing check re-run after the merchant's registration changed");
+                    return Ok(());
+                }
+                Err(StoreError::Stale) => continue,
+                Err(other) => return Err(other.into()),
             }
         }
         Err(StoreError::Stale.into())

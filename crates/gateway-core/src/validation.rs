@@ -43,12 +43,25 @@ impl Validation {
         raw: Option<R>,
         parse: impl FnOnce(R) -> Result<T, E>,
     ) -> Option<T> {
-        match raw {
-            None => {
+        self.patched(field, raw, parse, None)
+    }
+
+    /// A field of a patch: present is parsed by `parse`; absent keeps `current`, and
+    /// is an error only when there is no current value (a creation).
+    pub fn patched<R, T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        raw: Option<R>,
+        parse: impl FnOnce(R) -> Result<T, E>,
+        current: Option<T>,
+    ) -> Option<T> {
+        match (raw, current) {
+            (Some(raw), _) => self.check(field, parse(raw)),
+            (None, Some(current)) => Some(current),
+            (None, None) => {
                 self.push(field, "is required");
                 None
             }
-            Some(raw) => self.check(field, parse(raw)),
         }
     }
 
@@ -88,5 +101,14 @@ mod tests {
         let errors = v.finish(|| Some(())).err().unwrap_or_default();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["a", "b"]);
+    }
+
+    #[test]
+    fn patches_keep_what_they_do_not_name() {
+        let mut v = Validation::new();
+        assert_eq!(v.patched("a", None::<&str>, |s| s.parse::<i32>(), Some(7)), Some(7));
+        assert_eq!(v.patched("b", Some("8"), |s| s.parse::<i32>(), Some(7)), Some(8));
+        assert_eq!(v.patched("c", Some("x"), |s| s.parse::<i32>(), Some(7)), None);
+        assert_eq!(v.into_errors().len(), 1);
     }
 }

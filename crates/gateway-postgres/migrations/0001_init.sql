@@ -33,6 +33,8 @@ CREATE TABLE merchants (
     exported_before BOOLEAN NOT NULL,
     fulfilment TEXT NOT NULL,
     food_registration_no TEXT,
+    story_en TEXT,
+    story_zh TEXT,
     status TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL

@@ -51,7 +51,7 @@ macro_rules! product_select {
 macro_rules! merchant_columns {
     () => {
         "id, owner_id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees, \
-         exported_before, fulfilment, food_registration_no, status, created_at, updated_at"
+         exported_before, fulfilment, food_registration_no, story_en, story_zh, status, created_at, updated_at"
     };
 }
 
@@ -235,7 +235,7 @@ macro_rules! impl_store {
                     let row: MerchantRow = sqlx::query_as(concat!(
                         "INSERT INTO merchants (",
                         $crate::merchant_columns!(),
-                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING ",
+                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING ",
                         $crate::merchant_columns!()
                     ))
                     .bind(m.id.as_uuid())
@@ -251,6 +251,8 @@ macro_rules! impl_store {
                     .bind(m.exported_before)
                     .bind(m.fulfilment.as_str())
                     .bind(&m.food_registration_no)
+                    .bind(&m.story_en)
+                    .bind(&m.story_zh)
                     .bind(MerchantStatus::Pending.as_str())
                     .bind(m.created_at)
                     .fetch_one(&self.pool)
@@ -267,6 +269,35 @@ macro_rules! impl_store {
                             .await
                             .map_err(backend)?;
                     row.map(Merchant::try_from).transpose()
+                }
+
+                async fn update_merchant(&self, m: Merchant) -> StoreResult<Merchant> {
+                    let row: Option<MerchantRow> = sqlx::query_as(concat!(
+                        "UPDATE merchants SET legal_name = $1, display_name_en = $2, display_name_zh = $3, kind = $4, \
+                         state = $5, city = $6, zip = $7, employees = $8, exported_before = $9, fulfilment = $10, \
+                         food_registration_no = $11, story_en = $12, story_zh = $13, updated_at = $14 \
+                         WHERE id = $15 RETURNING ",
+                        $crate::merchant_columns!()
+                    ))
+                    .bind(&m.legal_name)
+                    .bind(&m.display_name_en)
+                    .bind(&m.display_name_zh)
+                    .bind(m.kind.as_str())
+                    .bind(m.state.as_str())
+                    .bind(&m.city)
+                    .bind(&m.zip)
+                    .bind(m.employees)
+                    .bind(m.exported_before)
+                    .bind(m.fulfilment.as_str())
+                    .bind(&m.food_registration_no)
+                    .bind(&m.story_en)
+                    .bind(&m.story_zh)
+                    .bind($crate::gateway_core::clock::now())
+                    .bind(m.id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    row.map(Merchant::try_from).transpose()?.ok_or(StoreError::NotFound)
                 }
 
                 async fn merchant_by_owner(&self, owner: UserId) -> StoreResult<Option<Merchant>> {

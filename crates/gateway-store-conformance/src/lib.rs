@@ -107,6 +107,7 @@ macro_rules! store_conformance_tests {
             sessions_expire_and_delete,
             merchants_round_trip,
             merchants_one_per_owner,
+            merchants_profile_updates,
             merchants_status_is_conditional,
             merchants_list_filters_and_pages,
             tax_classes_are_seeded,

@@ -148,6 +148,8 @@ fn new_merchant(owner: UserId) -> NewMerchant {
         exported_before: true,
         fulfilment: Fulfilment::Bonded,
         food_registration_no: Some("CUSA12345-IA".into()),
+        story_en: Some("Three generations of beekeepers on the Iowa prairie.".into()),
+        story_zh: Some("三代人在爱荷华草原养蜂。".into()),
         created_at: t0() + TimeDelta::seconds(1),
     }
 }
@@ -160,13 +162,13 @@ async fn merchant(store: &dyn Store) -> Merchant {
 fn assert_new_merchant(step: &str, expected: &NewMerchant, got: &Merchant) {
     assert_fields!(step, expected, got;
         id, owner_id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees,
-        exported_before, fulfilment, food_registration_no, created_at);
+        exported_before, fulfilment, food_registration_no, story_en, story_zh, created_at);
 }
 
 fn assert_same_merchant(step: &str, expected: &Merchant, got: &Merchant) {
     assert_fields!(step, expected, got;
         id, owner_id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees,
-        exported_before, fulfilment, food_registration_no, status, created_at, updated_at);
+        exported_before, fulfilment, food_registration_no, story_en, story_zh, status, created_at, updated_at);
 }
 
 fn product_fields(sku: &str, status: ProductStatus) -> ProductFields {
@@ -448,6 +450,8 @@ pub async fn merchants_round_trip(store: &dyn Store) {
     let bare = NewMerchant {
         display_name_zh: None,
         food_registration_no: None,
+        story_en: None,
+        story_zh: None,
         kind: MerchantKind::Retailer,
         state: state("VI"),
         employees: 0,
@@ -486,6 +490,42 @@ pub async fn merchants_one_per_owner(store: &dyn Store) {
     let orphan = new_merchant(UserId::new());
     must_fail(store.create_merchant(orphan.clone()).await, "a merchant whose owner does not exist");
     assert!(store.merchant(orphan.id).await.must("merchant").is_none(), "a merchant without an owner was stored");
+}
+
+/// `update_merchant` saves the profile and nothing else: status, owner and creation
+/// time stay; an unknown merchant is `NotFound`.
+pub async fn merchants_profile_updates(store: &dyn Store) {
+    let created = merchant(store).await;
+    let active =
+        store.set_merchant_status(created.id, MerchantStatus::Pending, MerchantStatus::Active).await.must("approve");
+    let edited = Merchant {
+        legal_name: "Prairie Gold Apiaries Cooperative".into(),
+        display_name_zh: None,
+        city: "Des Moines".into(),
+        employees: 14,
+        food_registration_no: None,
+        story_en: Some("Now a cooperative of nine families.".into()),
+        story_zh: None,
+        // Neither of these may be written through a profile update.
+        status: MerchantStatus::Rejected,
+        owner_id: UserId::new(),
+        ..active.clone()
+    };
+    let saved = store.update_merchant(edited.clone()).await.must("update_merchant");
+    assert_fields!("update_merchant", edited, saved;
+        id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees,
+        exported_before, fulfilment, food_registration_no, story_en, story_zh, created_at);
+    assert_eq!(saved.status, MerchantStatus::Active, "a profile update must not change the status");
+    assert_eq!(saved.owner_id, created.owner_id, "a profile update must not change the owner");
+    assert!(saved.updated_at >= active.updated_at, "update_merchant must not move updated_at back");
+    let read = store.merchant(created.id).await.must("merchant").must("merchant after update");
+    assert_same_merchant("merchant after update_merchant", &saved, &read);
+
+    let unknown = Merchant { id: MerchantId::new(), ..saved };
+    match store.update_merchant(unknown).await {
+        Err(StoreError::NotFound) => {}
+        other => panic!("update_merchant of an unknown merchant: expected NotFound, got {:?}", other.map(|m| m.id)),
+    }
 }
 
 /// `set_merchant_status` moves only from the expected status: `Stale` otherwise,

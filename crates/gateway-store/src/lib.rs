@@ -38,6 +38,9 @@ pub trait MerchantStore: Send + Sync {
     /// Fails with `Conflict("owner")` when the user already has a merchant.
     async fn create_merchant(&self, merchant: NewMerchant) -> StoreResult<Merchant>;
     async fn merchant(&self, id: MerchantId) -> StoreResult<Option<Merchant>>;
+    /// Saves the profile fields of `merchant` (everything but owner, status and
+    /// created_at, which have their own paths); `NotFound` when absent.
+    async fn update_merchant(&self, merchant: Merchant) -> StoreResult<Merchant>;
     async fn merchant_by_owner(&self, owner: UserId) -> StoreResult<Option<Merchant>>;
     /// Moves the merchant from `from` to `to` only if it is still in `from`: fails
     /// with `Stale` when someone else changed it first, `NotFound` when absent.

@@ -50,6 +50,9 @@ pub struct NewMerchant {
     pub exported_before: bool,
     pub fulfilment: Fulfilment,
     pub food_registration_no: Option<String>,
+    /// The business's story for shoppers, in English and optionally Chinese.
+    pub story_en: Option<String>,
+    pub story_zh: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -68,6 +71,8 @@ pub struct Merchant {
     pub exported_before: bool,
     pub fulfilment: Fulfilment,
     pub food_registration_no: Option<String>,
+    pub story_en: Option<String>,
+    pub story_zh: Option<String>,
     pub status: MerchantStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -31,6 +31,21 @@ pub async fn get_merchant(
     Ok(Json(s.app.view_merchant(who.as_ref(), path_id(&id, "merchant")?).await?))
 }
 
+/// Edit the business profile (its owner, or an operator): any field of the creation
+/// body. Adding or removing the food registration re-runs the listing check.
+#[utoipa::path(patch, path = "/api/v1/merchants/{id}", tag = "merchants", request_body = MerchantInput,
+    params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MerchantView), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn update_merchant(
+    State(s): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<MerchantInput>,
+) -> Result<Json<MerchantView>, ApiError> {
+    Ok(Json(s.app.update_merchant(&who, path_id(&id, "merchant")?, input).await?))
+}
+
 /// The signed-in merchant user's own business profile.
 #[utoipa::path(get, path = "/api/v1/me/merchant", tag = "merchants", security(("bearer" = [])),
     responses((status = 200, body = MerchantView), (status = 404, body = Problem)))]

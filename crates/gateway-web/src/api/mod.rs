@@ -39,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::logout))
         .routes(routes!(accounts::me))
         .routes(routes!(merchants::create_merchant))
-        .routes(routes!(merchants::get_merchant))
+        .routes(routes!(merchants::get_merchant, merchants::update_merchant))
         .routes(routes!(merchants::my_merchant))
         .routes(routes!(merchants::list_merchants))
         .routes(routes!(merchants::act_on_merchant))

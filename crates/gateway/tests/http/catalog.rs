@@ -177,13 +177,9 @@ async fn only_the_owner_lists_and_edits_a_merchants_products() {
     s.patch(&product, Some(&intruder), &json!({"stock": 0})).await.problem(403, "forbidden");
     s.patch(&product, None, &json!({"stock": 0})).await.problem(401, "unauthorized");
     assert_eq!(s.get(&product, None).await.ok(200)["stock"], 120, "refused edits change nothing");
-    s.post(
-        "/api/v1/merchants/0190f000-0000-7000-8000-000000000000/products",
-        Some(&owner),
-        &product_body("Y"),
-    )
-    .await
-    .problem(404, "not_found");
+    s.post("/api/v1/merchants/0190f000-0000-7000-8000-000000000000/products", Some(&owner), &product_body("Y"))
+        .await
+        .problem(404, "not_found");
 }
 
 #[tokio::test]

@@ -170,3 +170,38 @@ async fn operators_list_merchants_by_status_page_by_page() {
     s.get("/api/v1/admin/merchants", Some(&merchant)).await.problem(403, "forbidden");
     s.get("/api/v1/admin/merchants", None).await.problem(401, "unauthorized");
 }
+
+#[tokio::test]
+async fn a_merchant_edits_its_profile_and_a_new_registration_unblocks_food() {
+    let s = spawn().await;
+    let (token, id) = s.merchant("farm@example.com", false, true).await;
+    let honey = s.post(&format!("/api/v1/merchants/{id}/products"), Some(&token), &product_body("HONEY")).await;
+    assert_eq!(honey.body["status"], "blocked");
+    let honey_id = honey.body["id"].as_str().unwrap().to_string();
+
+    let path = format!("/api/v1/merchants/{id}");
+    let story = json!({"en": "Three generations of beekeepers.", "zh": "三代养蜂人。"});
+    let a = s
+        .patch(&path, Some(&token), &json!({"food_registration_no": "CUSA12345678901", "story": story, "employees": 9}))
+        .await;
+    let m = a.ok(200);
+    assert_eq!((m["food_registration_no"].as_str(), m["employees"].as_i64()), (Some("CUSA12345678901"), Some(9)));
+    assert_eq!(m["story"], story);
+    assert_eq!((m["status"].as_str(), m["legal_name"].as_str()), (Some("active"), Some("Prairie Gold Apiaries LLC")));
+    assert_eq!(s.get(&path, None).await.body["story"], story, "the story is public");
+    let honey = s.get(&format!("/api/v1/products/{honey_id}"), None).await;
+    assert_eq!((honey.body["status"].as_str(), honey.body["for_sale"].as_bool()), (Some("listed"), Some(true)));
+
+    // Removing the registration blocks the food again.
+    s.patch(&path, Some(&token), &json!({"food_registration_no": ""})).await.ok(200);
+    let honey = s.get(&format!("/api/v1/products/{honey_id}"), None).await;
+    assert_eq!(honey.body["problems"][0]["code"], "food_registration_missing");
+
+    let other = s.signup("other@example.com", "merchant").await;
+    s.patch(&path, Some(&other), &json!({"city": "Elsewhere"})).await.problem(403, "forbidden");
+    s.patch(&path, None, &json!({"city": "Elsewhere"})).await.problem(401, "unauthorized");
+    let bad = s.patch(&path, Some(&token), &json!({"state": "ZZ", "zip": "1", "employees": -3})).await;
+    assert_eq!(bad.error_fields(), ["employees", "state", "zip"]);
+    let admin = s.admin().await;
+    assert_eq!(s.patch(&path, Some(&admin), &json!({"city": "Des Moines"})).await.ok(200)["city"], "Des Moines");
+}
