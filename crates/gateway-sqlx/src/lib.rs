@@ -202,6 +202,14 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await
                     .map_err(|e| map_err(e, "token"))?;
+                    // Sessions expire rather than being logged out: sweep this user's
+                    // dead ones here, where the table is being written anyway.
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+                        .bind(session.user_id.as_uuid())
+                        .bind(session.created_at)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
                     Ok(())
                 }
 

@@ -70,11 +70,17 @@ fn settings(common: &Common, serve: &ServeArgs) -> anyhow::Result<Settings> {
 }
 
 fn init_logging() {
-    let filter: Targets = std::env::var("GATEWAY_LOG")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| "info,sqlx=warn".parse().unwrap_or_default());
+    let default: Targets = "info,sqlx=warn".parse().unwrap_or_default();
+    let configured = std::env::var("GATEWAY_LOG").ok().filter(|s| !s.is_empty());
+    let parsed = configured.as_deref().map(str::parse::<Targets>);
+    let filter = match &parsed {
+        Some(Ok(targets)) => targets.clone(),
+        _ => default,
+    };
     tracing_subscriber::registry().with(tracing_subscriber::fmt::layer()).with(filter).init();
+    if let Some(Err(error)) = parsed {
+        tracing::warn!(%error, "GATEWAY_LOG is not a valid filter (e.g. \"info,gateway_app=debug\"); using the default");
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

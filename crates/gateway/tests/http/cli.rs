@@ -1,0 +1,111 @@
+//! The real binary, as an operator runs it: settings from flags and environment,
+//! `migrate`, and a graceful stop on SIGTERM.
+
+use crate::common::*;
+use gateway_store_conformance::pg::fresh_database;
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// The database for a child process: a fresh PostgreSQL one when the suite runs on
+/// PostgreSQL, else the SQLite default in the data directory.
+async fn database_env() -> (Vec<(&'static str, String)>, Option<gateway_store_conformance::pg::DatabaseGuard>) {
+    match std::env::var("GATEWAY_TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let (url, guard) = fresh_database(&base).await.unwrap();
+            (vec![("GATEWAY_DATABASE_URL", url)], Some(guard))
+        }
+        _ => (Vec::new(), None),
+    }
+}
+
+#[tokio::test]
+async fn serve_from_flags_and_environment_then_stop_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db_env, _guard) = database_env().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("GATEWAY_ADMIN_EMAIL", "ops@gateway.test")
+        .env("GATEWAY_ADMIN_PASSWORD", "ops-password-1")
+        .env_remove("GATEWAY_DATABASE_URL")
+        .envs(db_env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut banner = Vec::new();
+    let url = loop {
+        let line = rx.recv_timeout(Duration::from_secs(60)).expect("the server printed its URL");
+        banner.push(line.clone());
+        if let Some(url) = line.strip_prefix("Gateway is running at ") {
+            break url.to_string();
+        }
+    };
+    // The demo loads into the empty database, with the configured operator.
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({"email": "ops@gateway.test", "password": "ops-password-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let products = client.get(format!("{url}/api/v1/tax-classes")).send().await.unwrap();
+    assert_eq!(products.status(), 200);
+    while let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+        banner.push(line);
+    }
+    let banner = banner.join("\n");
+    assert!(banner.contains("Demo data loaded: 12 merchants"), "{banner}");
+    assert!(banner.contains("ops@gateway.test"), "{banner}");
+    assert!(!banner.contains("ops-password-1"), "the banner must not print the configured password");
+
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    assert!(exit.success(), "gateway exits cleanly on SIGTERM: {exit:?}");
+    if std::env::var("GATEWAY_TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
+        assert!(dir.path().join("gateway.db").exists(), "the embedded database lives in the data directory");
+    }
+}
+
+#[tokio::test]
+async fn migrate_runs_alone_and_bad_settings_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db_env, _guard) = database_env().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .args(["migrate", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("GATEWAY_DATABASE_URL")
+        .envs(db_env)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("migrations applied"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .args(["serve", "--addr", "not-an-address", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--addr"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .args(["migrate"])
+        .env("GATEWAY_DATABASE_URL", "mysql://nope")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite: or postgres://"));
+    let _ = ADMIN_EMAIL;
+}
