@@ -21,6 +21,9 @@ pub enum AppError {
     Conflict { message: String, field: Option<&'static str> },
     #[error("{0}")]
     InvalidTransition(String),
+    /// A business rule said no (SPEC 9's out_of_stock, single_limit_exceeded, …).
+    #[error("{}", .0.message)]
+    Refused(Box<Refusal>),
     #[error("internal error")]
     Internal(#[source] StoreError),
 }
@@ -34,6 +37,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::InvalidTransition(_) => "invalid_transition",
+            AppError::Refused(r) => r.code,
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -44,6 +48,48 @@ impl AppError {
 
     pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
         AppError::Conflict { message: message.into(), field: Some(field) }
+    }
+}
+
+/// Whether a refusal is about the request itself (422) or the state of things (409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    Unprocessable,
+    Conflict,
+}
+
+/// A refusal with its stable code and the details a client acts on.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub kind: RefusalKind,
+    pub message: String,
+    /// The field at fault, if one is.
+    pub field: Option<String>,
+    /// The product at fault (out of stock, not for sale).
+    pub product_id: Option<String>,
+    /// What remains of the annual quota, for annual_limit_exceeded.
+    pub remaining: Option<String>,
+}
+
+impl AppError {
+    pub fn refused(code: &'static str, kind: RefusalKind, message: impl Into<String>) -> Self {
+        AppError::Refused(Box::new(Refusal {
+            code,
+            kind,
+            message: message.into(),
+            field: None,
+            product_id: None,
+            remaining: None,
+        }))
+    }
+
+    /// The same refusal naming a field, a product or the remaining quota.
+    pub fn with(mut self, f: impl FnOnce(&mut Refusal)) -> Self {
+        if let AppError::Refused(r) = &mut self {
+            f(r);
+        }
+        self
     }
 }
 

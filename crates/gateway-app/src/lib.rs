@@ -3,13 +3,20 @@
 //! or in gateway-core, once.
 
 pub mod auth;
+pub mod carts;
+pub mod checkout;
 pub mod error;
 pub mod fx;
+pub mod identity;
 pub mod input;
 pub mod merchants;
+pub mod orders;
 pub mod pagination;
+pub mod payments;
+pub mod pricing;
 pub mod products;
 pub mod tax_classes;
+pub mod vault;
 
 pub use auth::Principal;
 pub use error::{AppError, AppResult};
@@ -22,23 +29,41 @@ use std::sync::Arc;
 pub struct App {
     store: Arc<dyn Store>,
     settings: Arc<AppSettings>,
+    vault: Arc<vault::IdentityVault>,
+    payments: Arc<dyn payments::PaymentProvider>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppSettings {
     /// How long a bearer token or a session cookie stays valid.
     pub session_ttl: chrono::Duration,
+    /// The master key of the identity vault (from configuration).
+    pub identity_key: [u8; 32],
 }
 
-impl Default for AppSettings {
-    fn default() -> Self {
-        Self { session_ttl: chrono::Duration::days(30) }
+impl std::fmt::Debug for AppSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppSettings").field("session_ttl", &self.session_ttl).finish_non_exhaustive()
+    }
+}
+
+impl AppSettings {
+    pub fn new(identity_key: [u8; 32]) -> Self {
+        Self { session_ttl: chrono::Duration::days(30), identity_key }
     }
 }
 
 impl App {
+    /// An app over `store`, paying through the sandbox provider.
     pub fn new(store: Arc<dyn Store>, settings: AppSettings) -> Self {
-        Self { store, settings: Arc::new(settings) }
+        let vault = Arc::new(vault::IdentityVault::new(&settings.identity_key));
+        Self { store, settings: Arc::new(settings), vault, payments: Arc::new(payments::SandboxProvider) }
+    }
+
+    /// The same app paying through `provider`.
+    pub fn with_payments(mut self, provider: Arc<dyn payments::PaymentProvider>) -> Self {
+        self.payments = provider;
+        self
     }
 
     pub fn store(&self) -> &dyn Store {

@@ -48,7 +48,7 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, MerchantId, ProductId);
+id_type!(UserId, MerchantId, ProductId, CartId, OrderId, PaymentId);
 
 #[cfg(test)]
 mod tests {

@@ -7,17 +7,21 @@
 
 pub mod clock;
 pub mod decimal;
+pub mod freight;
 pub mod fx;
+pub mod identity;
 pub mod ids;
 pub mod merchant;
 pub mod money;
+pub mod order;
 pub mod product;
+pub mod tax;
 pub mod tax_class;
 pub mod text;
 pub mod user;
 pub mod validation;
 
 pub use fx::FxRate;
-pub use ids::{MerchantId, ProductId, UserId};
+pub use ids::{CartId, MerchantId, OrderId, PaymentId, ProductId, UserId};
 pub use money::{Cny, Usd};
 pub use validation::{FieldError, Validation};

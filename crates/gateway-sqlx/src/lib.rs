@@ -7,6 +7,8 @@
 //! What differs — migrations, how a write transaction begins, pool options — stays in
 //! the backend crates.
 
+pub mod buy_rows;
+mod buy_store;
 pub mod rows;
 
 #[doc(hidden)]
@@ -79,6 +81,8 @@ macro_rules! user_columns {
 #[macro_export]
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
+        $crate::impl_buy_store!($store, $db);
+
         const _: () = {
             use $crate::async_trait::async_trait;
             use $crate::chrono::{DateTime, Utc};

@@ -6,9 +6,11 @@
 //! `gateway-postgres`, and `gateway-store-conformance` runs the same scenarios
 //! against each.
 
+mod buy;
 mod error;
 mod records;
 
+pub use buy::*;
 pub use error::{StoreError, StoreResult};
 pub use records::*;
 
@@ -17,7 +19,7 @@ use chrono::{DateTime, Utc};
 use gateway_core::merchant::MerchantStatus;
 use gateway_core::tax_class::TaxClass;
 use gateway_core::user::Email;
-use gateway_core::{FxRate, MerchantId, ProductId, UserId};
+use gateway_core::{CartId, Cny, FxRate, MerchantId, OrderId, ProductId, UserId};
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -88,9 +90,64 @@ pub trait OutboxStore: Send + Sync {
     async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEvent>>;
 }
 
+#[async_trait]
+pub trait IdentityStore: Send + Sync {
+    /// Creates or replaces the consumer's identity.
+    async fn save_identity(&self, identity: IdentityRecord) -> StoreResult<()>;
+    async fn identity(&self, user: UserId) -> StoreResult<Option<IdentityRecord>>;
+    /// The part of the annual limit the person (by ID number hash) used in `year`.
+    async fn quota_used(&self, id_number_hash: &[u8], year: i32) -> StoreResult<Cny>;
+}
+
+#[async_trait]
+pub trait CartStore: Send + Sync {
+    async fn create_cart(&self, id: CartId, owner: Option<UserId>, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn cart(&self, id: CartId) -> StoreResult<Option<Cart>>;
+    /// Sets a line's quantity; 0 removes it. The cart must not be checked out.
+    async fn set_cart_item(
+        &self,
+        cart: CartId,
+        product: ProductId,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Gives an owner-less cart to `owner` (at sign-in or checkout).
+    async fn claim_cart(&self, cart: CartId, owner: UserId) -> StoreResult<()>;
+    /// The products with these ids that exist, in any order.
+    async fn products_by_ids(&self, ids: &[ProductId]) -> StoreResult<Vec<Product>>;
+    async fn freight_rates(&self) -> StoreResult<FreightTable>;
+}
+
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    /// Claims `key` for `user`'s request with `request_hash`, or says what holds it.
+    async fn claim_idempotency(
+        &self,
+        user: UserId,
+        key: &str,
+        request_hash: &[u8],
+        at: DateTime<Utc>,
+    ) -> StoreResult<IdempotencyClaim>;
+    /// Gives a claimed key back after a refused checkout, so it can be retried.
+    async fn release_idempotency(&self, user: UserId, key: &str) -> StoreResult<()>;
+    /// Writes the whole checkout in one transaction: takes the stock conditionally,
+    /// charges the quota conditionally, writes payment, orders, lines and outbox rows,
+    /// marks the cart checked out and stores the answer under the idempotency key.
+    /// All or nothing: a refusal rolls everything back.
+    async fn place_checkout(&self, checkout: NewCheckout) -> StoreResult<Result<(), CheckoutRefusal>>;
+    async fn order(&self, id: OrderId) -> StoreResult<Option<Order>>;
+    /// Newest first.
+    async fn orders_of_buyer(&self, buyer: UserId, page: PageRequest) -> StoreResult<Page<Order>>;
+    async fn orders_of_merchant(&self, merchant: MerchantId, page: PageRequest) -> StoreResult<Page<Order>>;
+    /// `Stale` when the order is no longer in `change.from`.
+    async fn change_order_status(&self, change: OrderStatusChange) -> StoreResult<Order>;
+}
+
 /// Everything a Gateway server needs from its database.
 #[async_trait]
-pub trait Store: AccountStore + MerchantStore + CatalogStore + FxStore + OutboxStore {
+pub trait Store:
+    AccountStore + MerchantStore + CatalogStore + FxStore + OutboxStore + IdentityStore + CartStore + OrderStore
+{
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
     /// True when the database holds no merchant, product or non-operator account:

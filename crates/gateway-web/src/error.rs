@@ -5,6 +5,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gateway_app::AppError;
+use gateway_app::error::RefusalKind;
 use gateway_core::FieldError;
 use serde::Serialize;
 
@@ -19,6 +20,12 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldErrorView>,
+    /// The product at fault, for out_of_stock and not_for_sale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// What remains of the annual quota, for annual_limit_exceeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -35,15 +42,17 @@ pub struct ApiError {
     code: &'static str,
     detail: String,
     errors: Vec<FieldError>,
+    product_id: Option<String>,
+    remaining: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), errors: Vec::new() }
+        Self { status, code, detail: detail.into(), errors: Vec::new(), product_id: None, remaining: None }
     }
 
     pub fn validation(status: StatusCode, detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
-        Self { status, code: "validation_failed", detail: detail.into(), errors }
+        Self { errors, ..Self::new(status, "validation_failed", detail) }
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -59,6 +68,10 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } | AppError::InvalidTransition(_) => StatusCode::CONFLICT,
+            AppError::Refused(r) => match r.kind {
+                RefusalKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+                RefusalKind::Conflict => StatusCode::CONFLICT,
+            },
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let code = error.code();
@@ -66,8 +79,19 @@ impl From<AppError> for ApiError {
             AppError::Validation(errors) => {
                 ApiError::validation(status, "the request has invalid fields; see errors", errors)
             }
-            AppError::Conflict { message, field: Some(field) } => {
-                ApiError { status, code, detail: message.clone(), errors: vec![FieldError::new(field, message)] }
+            AppError::Conflict { message, field: Some(field) } => ApiError {
+                errors: vec![FieldError::new(field, message.clone())],
+                ..ApiError::new(status, code, message)
+            },
+            AppError::Refused(r) => {
+                let r = *r;
+                let errors = r.field.map(|f| vec![FieldError::new(f, r.message.clone())]).unwrap_or_default();
+                ApiError {
+                    errors,
+                    product_id: r.product_id,
+                    remaining: r.remaining,
+                    ..ApiError::new(status, code, r.message)
+                }
             }
             AppError::Internal(source) => {
                 let mut chain = String::new();
@@ -94,6 +118,8 @@ impl IntoResponse for ApiError {
             detail: self.detail,
             code: self.code.to_string(),
             errors: self.errors.into_iter().map(|e| FieldErrorView { field: e.field, message: e.message }).collect(),
+            product_id: self.product_id,
+            remaining: self.remaining,
         };
         let mut response = (self.status, Json(problem)).into_response();
         response

@@ -40,6 +40,10 @@ pub struct Settings {
     pub pg_max_connections: u32,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
+    /// GATEWAY_IDENTITY_KEY: the base64 master key of the identity vault. Without it
+    /// a key is generated into the data directory on first start (fine for one
+    /// server; several servers must share one configured key).
+    pub identity_key: Option<String>,
 }
 
 impl Settings {
@@ -62,6 +66,7 @@ impl fmt::Debug for Settings {
             .field("demo", &self.demo)
             .field("admin_email", &self.admin_email.as_ref().map(|_| "<set>"))
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<set>"))
+            .field("identity_key", &self.identity_key.as_ref().map(|_| "<set>"))
             .finish()
     }
 }

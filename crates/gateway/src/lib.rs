@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod keys;
 pub mod startup;
 
 pub use startup::{open_store, prepare};

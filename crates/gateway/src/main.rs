@@ -66,6 +66,7 @@ fn settings(common: &Common, serve: &ServeArgs) -> anyhow::Result<Settings> {
         pg_max_connections: file.pg_max_connections.unwrap_or(16),
         admin_email: non_empty(std::env::var("GATEWAY_ADMIN_EMAIL").ok()),
         admin_password: non_empty(std::env::var("GATEWAY_ADMIN_PASSWORD").ok()),
+        identity_key: non_empty(std::env::var("GATEWAY_IDENTITY_KEY").ok()),
     })
 }
 

@@ -38,7 +38,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     }
     let store = open_store(&settings.effective_database_url(), settings.pg_max_connections).await?;
     tracing::info!(database = store.backend(), "database ready");
-    let app = App::new(store, AppSettings::default());
+    let identity_key = crate::keys::identity_key(settings)?;
+    let app = App::new(store, AppSettings::new(identity_key));
     match (&settings.admin_email, &settings.admin_password) {
         (Some(email), Some(password)) => {
             let created = app

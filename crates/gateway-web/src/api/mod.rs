@@ -1,6 +1,7 @@
 //! The JSON API (SPEC 9), one module per resource.
 
 mod accounts;
+mod buying;
 mod catalog;
 mod merchants;
 mod ops;
@@ -48,6 +49,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::tax_classes))
         .routes(routes!(catalog::set_fx_rate))
         .routes(routes!(catalog::get_fx_rate))
+        .routes(routes!(buying::put_identity, buying::get_identity))
+        .routes(routes!(buying::quota))
+        .routes(routes!(buying::create_cart))
+        .routes(routes!(buying::get_cart))
+        .routes(routes!(buying::set_item))
+        .routes(routes!(buying::quote))
+        .routes(routes!(buying::checkout))
+        .routes(routes!(buying::get_order))
+        .routes(routes!(buying::my_orders))
+        .routes(routes!(buying::merchant_orders))
+        .routes(routes!(buying::ship))
+        .routes(routes!(buying::act))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::metrics))
 }

@@ -78,6 +78,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
         pg_max_connections: 8,
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(ADMIN_PASSWORD.into()),
+        identity_key: None,
     };
     adjust(&mut settings);
     let prepared = gateway::prepare(&settings).await.expect("preparing the server");

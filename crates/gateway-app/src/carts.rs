@@ -1,0 +1,210 @@
+//! Carts and quotes: any mix of merchants; the quote shows each merchant's order with
+//! freight, tax and total, and lists problems instead of failing.
+
+use crate::auth::Principal;
+use crate::pricing::{PricedCart, PricedOrder, Problem};
+use crate::{App, AppError, AppResult};
+use gateway_core::user::Role;
+use gateway_core::{CartId, ProductId};
+use gateway_store::{Cart, StoreError};
+use serde::{Deserialize, Serialize};
+
+/// The most units of one product a cart line may hold.
+pub const MAX_QUANTITY: i64 = 999;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CartCreated {
+    pub id: String,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct CartItemInput {
+    /// 0 removes the line; at most 999.
+    pub quantity: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CartView {
+    pub id: String,
+    pub items: Vec<CartItemView>,
+    pub checked_out: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CartItemView {
+    pub product_id: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LineView {
+    pub product_id: String,
+    pub sku: String,
+    pub title: crate::products::TextView,
+    pub quantity: i64,
+    pub unit_price_cny: String,
+    pub goods: String,
+    pub freight: String,
+    pub duty: String,
+    pub consumption_tax: String,
+    pub vat: String,
+}
+
+/// One merchant's part of a cart: one order, with its amounts in CNY.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QuoteOrderView {
+    pub merchant_id: String,
+    pub merchant_name: crate::merchants::DisplayNameView,
+    /// cbec (within the limits: 70% of VAT and CT, no duty) or cbec_full_tax (a single
+    /// item above 5,000 CNY).
+    pub regime: &'static str,
+    pub lines: Vec<LineView>,
+    pub weight_g: i64,
+    pub goods: String,
+    pub freight: String,
+    pub duty: String,
+    pub consumption_tax: String,
+    pub vat: String,
+    pub tax: String,
+    pub total: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QuoteView {
+    /// The USD→CNY rate the quote was priced at; null when none is set.
+    pub fx_rate: Option<String>,
+    pub orders: Vec<QuoteOrderView>,
+    pub total: String,
+    pub problems: Vec<Problem>,
+}
+
+impl QuoteOrderView {
+    pub fn new(o: &PricedOrder) -> Self {
+        QuoteOrderView {
+            merchant_id: o.merchant.id.to_string(),
+            merchant_name: crate::merchants::DisplayNameView {
+                en: o.merchant.display_name_en.clone(),
+                zh: o.merchant.display_name_zh.clone(),
+            },
+            regime: o.regime.as_str(),
+            lines: o
+                .lines
+                .iter()
+                .zip(&o.tax.lines)
+                .map(|(l, t)| LineView {
+                    product_id: l.product.id.to_string(),
+                    sku: l.product.fields.sku.clone(),
+                    title: crate::products::TextView {
+                        en: l.product.fields.title_en.clone(),
+                        zh: l.product.fields.title_zh.clone(),
+                    },
+                    quantity: l.quantity,
+                    unit_price_cny: l.unit_price.to_string(),
+                    goods: t.goods.to_string(),
+                    freight: t.freight.to_string(),
+                    duty: t.duty.to_string(),
+                    consumption_tax: t.consumption_tax.to_string(),
+                    vat: t.vat.to_string(),
+                })
+                .collect(),
+            weight_g: o.weight_g,
+            goods: o.tax.goods.to_string(),
+            freight: o.tax.freight.to_string(),
+            duty: o.tax.duty.to_string(),
+            consumption_tax: o.tax.consumption_tax.to_string(),
+            vat: o.tax.vat.to_string(),
+            tax: o.tax.tax.to_string(),
+            total: o.tax.total.to_string(),
+        }
+    }
+}
+
+impl QuoteView {
+    pub fn new(priced: &PricedCart) -> Self {
+        QuoteView {
+            fx_rate: priced.fx.map(|r| r.to_string()),
+            orders: priced.orders.iter().map(QuoteOrderView::new).collect(),
+            total: priced.total.to_string(),
+            problems: priced.problems.clone(),
+        }
+    }
+}
+
+fn cart_view(cart: &Cart) -> CartView {
+    CartView {
+        id: cart.id.to_string(),
+        items: cart
+            .items
+            .iter()
+            .map(|i| CartItemView { product_id: i.product_id.to_string(), quantity: i.quantity })
+            .collect(),
+        checked_out: cart.checked_out_at.is_some(),
+    }
+}
+
+impl App {
+    /// A new cart: owned by the caller when signed in, else reachable by its id alone.
+    pub async fn create_cart(&self, who: Option<&Principal>) -> AppResult<CartCreated> {
+        let id = CartId::new();
+        self.store.create_cart(id, who.map(|p| p.user_id), gateway_core::clock::now()).await?;
+        Ok(CartCreated { id: id.to_string() })
+    }
+
+    /// The cart, if `who` may use it. A signed-in consumer who opens an owner-less
+    /// cart takes it.
+    pub(crate) async fn accessible_cart(&self, who: Option<&Principal>, id: CartId) -> AppResult<Cart> {
+        let mut cart = self.store.cart(id).await?.ok_or(AppError::NotFound("cart"))?;
+        match (cart.owner_id, who) {
+            (Some(owner), Some(p)) if owner == p.user_id => {}
+            (Some(_), None) => return Err(AppError::Unauthorized),
+            (Some(_), Some(_)) => return Err(AppError::Forbidden("this cart belongs to another account")),
+            (None, Some(p)) if p.role == Role::Consumer => {
+                self.store.claim_cart(id, p.user_id).await?;
+                cart.owner_id = Some(p.user_id);
+            }
+            (None, _) => {}
+        }
+        Ok(cart)
+    }
+
+    pub async fn view_cart(&self, who: Option<&Principal>, id: CartId) -> AppResult<CartView> {
+        Ok(cart_view(&self.accessible_cart(who, id).await?))
+    }
+
+    pub async fn set_cart_item(
+        &self,
+        who: Option<&Principal>,
+        cart_id: CartId,
+        product_id: ProductId,
+        input: CartItemInput,
+    ) -> AppResult<CartView> {
+        let quantity = match input.quantity {
+            None => return Err(AppError::field("quantity", "is required")),
+            Some(q) if !(0..=MAX_QUANTITY).contains(&q) => {
+                return Err(AppError::field("quantity", format!("must be between 0 and {MAX_QUANTITY}")));
+            }
+            Some(q) => q,
+        };
+        let cart = self.accessible_cart(who, cart_id).await?;
+        if quantity > 0 && self.store.product(product_id).await?.is_none() {
+            return Err(AppError::NotFound("product"));
+        }
+        match self.store.set_cart_item(cart.id, product_id, quantity, gateway_core::clock::now()).await {
+            Ok(()) => {}
+            Err(StoreError::Stale) => {
+                return Err(AppError::Conflict { message: "this cart was checked out already".into(), field: None });
+            }
+            Err(other) => return Err(other.into()),
+        }
+        self.view_cart(who, cart_id).await
+    }
+
+    pub async fn quote(&self, who: Option<&Principal>, id: CartId) -> AppResult<QuoteView> {
+        let cart = self.accessible_cart(who, id).await?;
+        let identity = match who {
+            Some(p) if p.role == Role::Consumer => self.store.identity(p.user_id).await?,
+            _ => None,
+        };
+        Ok(QuoteView::new(&self.price_cart(&cart, identity.as_ref()).await?))
+    }
+}
