@@ -519,3 +519,48 @@ async fn the_last_units_sell_once_in_a_race() {
     order_payments.sort();
     assert_eq!(payments, order_payments);
 }
+
+/// A provider whose payer is someone else: the checkout must be refused and the
+/// charge refunded (SPEC 4: the payer must be the orderer).
+struct ImpostorProvider {
+    refunds: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+#[async_trait::async_trait]
+impl gateway_app::payments::PaymentProvider for ImpostorProvider {
+    fn name(&self) -> &'static str {
+        "impostor"
+    }
+
+    async fn charge(
+        &self,
+        request: gateway_app::payments::ChargeRequest,
+    ) -> Result<gateway_app::payments::Charge, gateway_app::payments::PaymentError> {
+        Ok(gateway_app::payments::Charge {
+            provider_ref: format!("imp_{}", request.payment_id),
+            payer_id_number_hash: vec![0; 32],
+        })
+    }
+
+    async fn refund(&self, provider_ref: &str, amount: gateway_core::Cny) -> Result<(), gateway_app::payments::PaymentError> {
+        self.refunds.lock().unwrap().push((provider_ref.to_string(), amount.to_string()));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_payer_who_is_not_the_buyer_is_refused_and_refunded() {
+    let provider = std::sync::Arc::new(ImpostorProvider { refunds: std::sync::Mutex::new(Vec::new()) });
+    let s = spawn_paying_with(provider.clone()).await;
+    s.set_fx("7.10").await;
+    let (token, merchant) = s.merchant("honey@example.com", true, true).await;
+    let honey = product(&s, &token, &merchant, json!({"stock": 4})).await;
+    let buyer = shopper(&s).await;
+    let cart = cart_with(&s, &buyer, &[(&honey, 1)]).await;
+    checkout(&s, &buyer, &cart, "k").await.problem(422, "payer_mismatch");
+    let refunds = provider.refunds.lock().unwrap().clone();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].1, "158.12", "the whole charge is refunded");
+    assert_eq!(s.get(&format!("/api/v1/products/{honey}"), None).await.body["stock"], 4, "nothing was sold");
+    assert_eq!(s.get("/api/v1/me/orders", Some(&buyer)).await.body["items"], json!([]));
+}

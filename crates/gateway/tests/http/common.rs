@@ -62,6 +62,18 @@ pub async fn spawn() -> TestServer {
 
 /// Starts a server after letting the test adjust its settings.
 pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
+    spawn_full(adjust, None).await
+}
+
+/// Starts a server that pays through `provider` instead of the sandbox.
+pub async fn spawn_paying_with(provider: std::sync::Arc<dyn gateway_app::payments::PaymentProvider>) -> TestServer {
+    spawn_full(|_| {}, Some(provider)).await
+}
+
+async fn spawn_full(
+    adjust: impl FnOnce(&mut Settings),
+    provider: Option<std::sync::Arc<dyn gateway_app::payments::PaymentProvider>>,
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, guard) = match std::env::var("GATEWAY_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
@@ -82,10 +94,14 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
     };
     adjust(&mut settings);
     let prepared = gateway::prepare(&settings).await.expect("preparing the server");
+    let app = match provider {
+        Some(provider) => prepared.app.with_payments(provider),
+        None => prepared.app,
+    };
     let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(gateway_web::serve(prepared.app, listener, async move {
+    tokio::spawn(gateway_web::serve(app, listener, async move {
         let _ = rx.await;
     }));
     TestServer { base, client: reqwest::Client::new(), settings, shutdown: Some(tx), _dir: dir, _db: guard }
