@@ -183,6 +183,9 @@ impl App {
         action: OrderAction,
         shipment: Option<ShipInput>,
     ) -> AppResult<OrderView> {
+        // Who may act comes first: a stranger learns nothing from field errors.
+        let order = self.load_order(id).await?;
+        let party = self.party(who, &order).await?;
         let shipment = match action {
             OrderAction::Ship => {
                 let input = shipment.unwrap_or_default();
@@ -201,8 +204,6 @@ impl App {
             }
             _ => None,
         };
-        let order = self.load_order(id).await?;
-        let party = self.party(who, &order).await?;
         let now = gateway_core::clock::now();
         let to = transition(order.status, action, party, order.delivered_at, now).map_err(|e| match e {
             OrderTransitionError::NotAllowed { .. } => AppError::Forbidden(match action {

@@ -22,7 +22,6 @@ macro_rules! impl_buy_store {
             use $crate::async_trait::async_trait;
             use $crate::buy_rows::*;
             use $crate::chrono::{DateTime, Utc};
-            use $crate::gateway_core::order::OrderStatus;
             use $crate::gateway_core::{CartId, Cny, MerchantId, OrderId, ProductId, UserId};
             use $crate::gateway_store::*;
             use $crate::rows::*;
@@ -48,6 +47,25 @@ macro_rules! impl_buy_store {
                     }
                     let lines = query.fetch_all(&mut *conn).await.map_err(backend)?;
                     attach_lines(rows, lines)
+                }
+
+                /// A page of orders, newest first, from `sql` taking (owner id, cursor, limit).
+                async fn list_orders(
+                    &self,
+                    sql: &'static str,
+                    owner: $crate::uuid::Uuid,
+                    page: PageRequest,
+                ) -> StoreResult<Page<Order>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    let rows: Vec<OrderRow> = sqlx::query_as(sql)
+                        .bind(owner)
+                        .bind(page.after)
+                        .bind(fetch_limit(page.limit))
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    let orders = Self::fetch_orders(&mut conn, rows).await?;
+                    Ok(Page::from_rows(orders, page.limit, |o| o.id.as_uuid()))
                 }
 
                 async fn fetch_order(conn: &mut Conn, id: OrderId) -> StoreResult<Option<Order>> {
@@ -487,35 +505,19 @@ macro_rules! impl_buy_store {
                 }
 
                 async fn orders_of_buyer(&self, buyer: UserId, page: PageRequest) -> StoreResult<Page<Order>> {
-                    let mut conn = self.pool.acquire().await.map_err(backend)?;
-                    let rows: Vec<OrderRow> = sqlx::query_as(concat!(
+                    let sql = concat!(
                         $crate::order_select!(),
                         "WHERE o.buyer_id = $1 AND ($2 IS NULL OR o.id < $2) ORDER BY o.id DESC LIMIT $3"
-                    ))
-                    .bind(buyer.as_uuid())
-                    .bind(page.after)
-                    .bind(fetch_limit(page.limit))
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-                    let orders = Self::fetch_orders(&mut conn, rows).await?;
-                    Ok(Page::from_rows(orders, page.limit, |o| o.id.as_uuid()))
+                    );
+                    self.list_orders(sql, buyer.as_uuid(), page).await
                 }
 
                 async fn orders_of_merchant(&self, merchant: MerchantId, page: PageRequest) -> StoreResult<Page<Order>> {
-                    let mut conn = self.pool.acquire().await.map_err(backend)?;
-                    let rows: Vec<OrderRow> = sqlx::query_as(concat!(
+                    let sql = concat!(
                         $crate::order_select!(),
                         "WHERE o.merchant_id = $1 AND ($2 IS NULL OR o.id < $2) ORDER BY o.id DESC LIMIT $3"
-                    ))
-                    .bind(merchant.as_uuid())
-                    .bind(page.after)
-                    .bind(fetch_limit(page.limit))
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-                    let orders = Self::fetch_orders(&mut conn, rows).await?;
-                    Ok(Page::from_rows(orders, page.limit, |o| o.id.as_uuid()))
+                    );
+                    self.list_orders(sql, merchant.as_uuid(), page).await
                 }
 
                 async fn change_order_status(&self, ch: OrderStatusChange) -> StoreResult<Order> {
@@ -588,9 +590,6 @@ macro_rules! impl_buy_store {
                     Ok(order)
                 }
             }
-
-            // Silence "unused" for helpers some engines' instantiations do not need.
-            const _: fn(OrderStatus, MerchantId) = |_, _| {};
         };
     };
 }
