@@ -542,7 +542,11 @@ impl gateway_app::payments::PaymentProvider for ImpostorProvider {
         })
     }
 
-    async fn refund(&self, provider_ref: &str, amount: gateway_core::Cny) -> Result<(), gateway_app::payments::PaymentError> {
+    async fn refund(
+        &self,
+        provider_ref: &str,
+        amount: gateway_core::Cny,
+    ) -> Result<(), gateway_app::payments::PaymentError> {
         self.refunds.lock().unwrap().push((provider_ref.to_string(), amount.to_string()));
         Ok(())
     }
