@@ -122,6 +122,11 @@ async fn no_input_above_makes_a_5xx() {
         format!("/api/v1/admin/merchants/{merchant}/approve"),
         "/api/v1/admin/fx/USD/CNY".to_string(),
         "/api/v1/products/0190f000-0000-7000-8000-000000000000".to_string(),
+        "/api/v1/me/identity".to_string(),
+        "/api/v1/carts".to_string(),
+        "/api/v1/carts/0190f000-0000-7000-8000-000000000000/items/x".to_string(),
+        "/api/v1/checkout".to_string(),
+        "/api/v1/orders/0190f000-0000-7000-8000-000000000000/cancel".to_string(),
     ];
     let bodies =
         [json!(null), json!(1), json!("x"), json!({"sku": {"a": 1}}), json!({"title": null, "price_usd": "NaN"})];
