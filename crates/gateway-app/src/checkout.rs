@@ -134,6 +134,10 @@ fn checkout_refusal(refusal: CheckoutRefusal) -> AppError {
         CheckoutRefusal::CartCheckedOut => {
             AppError::Conflict { message: "this cart was checked out already".into(), field: Some("cart_id") }
         }
+        CheckoutRefusal::KeyLost => AppError::Conflict {
+            message: "another request with this Idempotency-Key finished first; read its answer by retrying".into(),
+            field: None,
+        },
     }
 }
 
@@ -207,7 +211,7 @@ impl App {
                 ));
             }
         }
-        let result = self.place(who, key, cart_id, address).await;
+        let result = self.place(who, key, &request_hash, cart_id, address).await;
         if result.is_err() {
             // Refused: the key is free again for a corrected retry.
             self.store.release_idempotency(who.user_id, key).await?;
@@ -215,7 +219,14 @@ impl App {
         result
     }
 
-    async fn place(&self, who: &Principal, key: &str, cart_id: CartId, address: Address) -> AppResult<CheckoutView> {
+    async fn place(
+        &self,
+        who: &Principal,
+        key: &str,
+        request_hash: &[u8],
+        cart_id: CartId,
+        address: Address,
+    ) -> AppResult<CheckoutView> {
         let cart = self.accessible_cart(Some(who), cart_id).await?;
         if cart.checked_out_at.is_some() {
             return Err(checkout_refusal(CheckoutRefusal::CartCheckedOut));
@@ -311,6 +322,7 @@ impl App {
             address,
             orders,
             idempotency_key: key.to_string(),
+            request_hash: request_hash.to_vec(),
             response,
             created_at: gateway_core::clock::now(),
         };

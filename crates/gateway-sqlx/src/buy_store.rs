@@ -77,14 +77,15 @@ macro_rules! impl_buy_store {
                     Ok(Self::fetch_orders(conn, row.into_iter().collect()).await?.pop())
                 }
 
-                /// Takes the stock of every line: only if the product is still for sale
-                /// at the quoted price and class, and has the units.
-                async fn take_stock(
-                    conn: &mut Conn,
-                    order: &NewOrder,
-                    at: DateTime<Utc>,
-                ) -> StoreResult<Result<(), CheckoutRefusal>> {
-                    for line in &order.lines {
+                /// Takes the stock of every line of the checkout: only if the product is
+                /// still for sale at the quoted price and class, and has the units. Rows
+                /// are locked in product-id order, so two checkouts holding the same
+                /// products in different orders queue instead of deadlocking.
+                async fn take_stock(conn: &mut Conn, c: &NewCheckout) -> StoreResult<Result<(), CheckoutRefusal>> {
+                    let mut lines: Vec<(&OrderLine, MerchantId)> =
+                        c.orders.iter().flat_map(|o| o.lines.iter().map(move |l| (l, o.merchant_id))).collect();
+                    lines.sort_by_key(|(l, _)| l.product_id);
+                    for (line, merchant_id) in lines {
                         let taken = sqlx::query(
                             "UPDATE products SET stock = stock - $1, version = version + 1, updated_at = $2 \
                              WHERE id = $3 AND stock >= $1 AND status = 'listed' AND price_usd_cents = $4 \
@@ -92,11 +93,11 @@ macro_rules! impl_buy_store {
                              (SELECT 1 FROM merchants m WHERE m.id = products.merchant_id AND m.status = 'active')",
                         )
                         .bind(line.quantity)
-                        .bind(at)
+                        .bind(c.created_at)
                         .bind(line.product_id.as_uuid())
                         .bind(line.unit_price_usd_cents)
                         .bind(&line.tax_class)
-                        .bind(order.merchant_id.as_uuid())
+                        .bind(merchant_id.as_uuid())
                         .execute(&mut *conn)
                         .await
                         .map_err(backend)?;
@@ -433,10 +434,8 @@ macro_rules! impl_buy_store {
                     if cart.rows_affected() == 0 {
                         return Ok(Err(CheckoutRefusal::CartCheckedOut));
                     }
-                    for order in &c.orders {
-                        if let Err(refusal) = Self::take_stock(&mut tx, order, c.created_at).await? {
-                            return Ok(Err(refusal));
-                        }
+                    if let Err(refusal) = Self::take_stock(&mut tx, &c).await? {
+                        return Ok(Err(refusal));
                     }
                     let dutiable: i64 = c.orders.iter().map(|o| o.amounts.goods.minor() + o.amounts.freight.minor()).sum();
                     sqlx::query(
@@ -488,13 +487,22 @@ macro_rules! impl_buy_store {
                     for order in &c.orders {
                         Self::insert_order(&mut tx, &c, order).await?;
                     }
-                    sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE user_id = $2 AND idem_key = $3")
-                        .bind(&c.response)
-                        .bind(c.buyer_id.as_uuid())
-                        .bind(&c.idempotency_key)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
+                    // Only while the key is still this request's unanswered claim: a
+                    // request that lost it (taken over after a stall) must not answer.
+                    let answered = sqlx::query(
+                        "UPDATE idempotency_keys SET response = $1 WHERE user_id = $2 AND idem_key = $3 \
+                         AND request_hash = $4 AND response IS NULL",
+                    )
+                    .bind(&c.response)
+                    .bind(c.buyer_id.as_uuid())
+                    .bind(&c.idempotency_key)
+                    .bind(&c.request_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    if answered.rows_affected() == 0 {
+                        return Ok(Err(CheckoutRefusal::KeyLost));
+                    }
                     tx.commit().await.map_err(backend)?;
                     Ok(Ok(()))
                 }
@@ -549,7 +557,10 @@ macro_rules! impl_buy_store {
                     }
                     let order = Self::fetch_order(&mut tx, ch.id).await?.ok_or(StoreError::NotFound)?;
                     if ch.restore {
-                        for line in &order.lines {
+                        // Product-id order, as checkout takes them: no deadlock between the two.
+                        let mut lines: Vec<&OrderLine> = order.lines.iter().collect();
+                        lines.sort_by_key(|l| l.product_id);
+                        for line in lines {
                             sqlx::query(
                                 "UPDATE products SET stock = stock + $1, version = version + 1, updated_at = $2 WHERE id = $3",
                             )

@@ -254,6 +254,11 @@ fn sorted(mut ids: Vec<Uuid>) -> Vec<Uuid> {
     ids
 }
 
+// The buy path's scenarios live in their own file; as a child module they share the
+// helpers above.
+mod buy;
+pub use buy::*;
+
 // ---------------------------------------------------------------------------------
 // Accounts
 // ---------------------------------------------------------------------------------

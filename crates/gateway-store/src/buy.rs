@@ -116,6 +116,8 @@ pub struct NewCheckout {
     pub address: Address,
     pub orders: Vec<NewOrder>,
     pub idempotency_key: String,
+    /// The hash of the request that claimed the key.
+    pub request_hash: Vec<u8>,
     /// The answer to store under the key.
     pub response: String,
     pub created_at: DateTime<Utc>,
@@ -132,6 +134,9 @@ pub enum CheckoutRefusal {
     AnnualLimit { remaining: Cny },
     /// The cart was checked out already.
     CartCheckedOut,
+    /// The Idempotency-Key is no longer this request's claim (another request took it
+    /// over or answered it).
+    KeyLost,
 }
 
 #[derive(Debug, Clone)]
