@@ -3,7 +3,7 @@
 
 use crate::carts::QuoteOrderView;
 use crate::error::RefusalKind;
-use crate::identity::{identity_required, quota_year};
+use crate::identity::quota_year;
 use crate::payments::ChargeRequest;
 use crate::pricing::{PricedCart, Problem};
 use crate::{App, AppError, AppResult, Principal};
@@ -234,7 +234,7 @@ impl App {
         if cart.items.is_empty() {
             return Err(AppError::field("cart_id", "the cart is empty"));
         }
-        let buyer = self.verified_buyer(who).await.map_err(|_| identity_required())?.record;
+        let buyer = self.verified_buyer(who).await?;
         let priced = self.price_cart(&cart, Some(&buyer)).await?;
         if let Some(problem) = priced.problems.first() {
             return Err(problem_refusal(problem));

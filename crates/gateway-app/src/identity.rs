@@ -51,11 +51,6 @@ pub fn quota_year() -> i32 {
     china_now().year()
 }
 
-/// The verified identity behind a consumer, with the keyed hash that counts its quota.
-pub struct VerifiedBuyer {
-    pub record: IdentityRecord,
-}
-
 impl App {
     pub async fn put_identity(&self, who: &Principal, input: IdentityInput) -> AppResult<IdentityView> {
         who.require(Role::Consumer)?;
@@ -104,12 +99,10 @@ impl App {
         Ok(view(&record))
     }
 
-    /// The buyer's identity, or `identity_required`.
-    pub(crate) async fn verified_buyer(&self, who: &Principal) -> AppResult<VerifiedBuyer> {
-        match self.store.identity(who.user_id).await? {
-            Some(record) => Ok(VerifiedBuyer { record }),
-            None => Err(identity_required()),
-        }
+    /// The buyer's verified identity (with the keyed hash that counts its quota), or
+    /// `identity_required`.
+    pub(crate) async fn verified_buyer(&self, who: &Principal) -> AppResult<IdentityRecord> {
+        self.store.identity(who.user_id).await?.ok_or_else(identity_required)
     }
 
     pub async fn my_quota(&self, who: &Principal) -> AppResult<QuotaView> {
