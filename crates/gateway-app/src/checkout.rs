@@ -329,6 +329,7 @@ impl App {
         match self.store.place_checkout(checkout).await {
             Ok(Ok(())) => {
                 tracing::info!(payment.id = %payment_id, orders = order_ids.len(), "checkout placed");
+                self.catalog_changed();
                 Ok(view)
             }
             Ok(Err(refusal)) => {

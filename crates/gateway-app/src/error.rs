@@ -26,6 +26,9 @@ pub enum AppError {
     Refused(Box<Refusal>),
     #[error("internal error")]
     Internal(#[source] StoreError),
+    /// The search index failed (I/O, a corrupt segment): internal, logged.
+    #[error("search failed: {0}")]
+    SearchFailed(String),
 }
 
 impl AppError {
@@ -38,7 +41,7 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::InvalidTransition(_) => "invalid_transition",
             AppError::Refused(r) => r.code,
-            AppError::Internal(_) => "internal_error",
+            AppError::Internal(_) | AppError::SearchFailed(_) => "internal_error",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod payments;
 pub mod pricing;
 pub mod products;
+pub mod search;
 pub mod tax_classes;
 pub mod vault;
 
@@ -31,6 +32,12 @@ pub struct App {
     settings: Arc<AppSettings>,
     vault: Arc<vault::IdentityVault>,
     payments: Arc<dyn payments::PaymentProvider>,
+    /// This server's catalog index, kept in step by `follow_outbox`.
+    search: Arc<gateway_search::SearchIndex>,
+    /// Wakes the follower when this server changed the catalog.
+    search_wake: Arc<tokio::sync::Notify>,
+    /// Where this server's index stands in the outbox; held while the index changes.
+    search_feed: Arc<tokio::sync::Mutex<search::Feed>>,
 }
 
 #[derive(Clone)]
@@ -54,10 +61,18 @@ impl AppSettings {
 }
 
 impl App {
-    /// An app over `store`, paying through the sandbox provider.
-    pub fn new(store: Arc<dyn Store>, settings: AppSettings) -> Self {
+    /// An app over `store` searching `search`, paying through the sandbox provider.
+    pub fn new(store: Arc<dyn Store>, settings: AppSettings, search: Arc<gateway_search::SearchIndex>) -> Self {
         let vault = Arc::new(vault::IdentityVault::new(&settings.identity_key));
-        Self { store, settings: Arc::new(settings), vault, payments: Arc::new(payments::SandboxProvider) }
+        Self {
+            store,
+            settings: Arc::new(settings),
+            vault,
+            payments: Arc::new(payments::SandboxProvider),
+            search,
+            search_wake: Arc::new(tokio::sync::Notify::new()),
+            search_feed: Arc::default(),
+        }
     }
 
     /// The same app paying through `provider`.

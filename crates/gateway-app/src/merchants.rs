@@ -259,6 +259,7 @@ impl App {
             ..current
         };
         let saved = self.store.update_merchant(edited).await?;
+        self.catalog_changed();
         if registration_changed {
             self.recheck_listings(&saved).await?;
         }
@@ -301,6 +302,7 @@ impl App {
             Err(other) => return Err(other.into()),
         };
         tracing::info!(merchant.id = %id, action = action.as_str(), "merchant status changed");
+        self.catalog_changed();
         Ok(MerchantView::new(updated, true))
     }
 

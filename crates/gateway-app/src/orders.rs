@@ -228,6 +228,7 @@ impl App {
             Err(other) => return Err(other.into()),
         };
         if restore {
+            self.catalog_changed();
             self.refund(&updated.payment_provider_ref, updated.total).await;
         }
         tracing::info!(order.id = %id, action = action.as_str(), "order status changed");

@@ -301,6 +301,7 @@ impl App {
         self.check_listing(&merchant, &mut fields).await?;
         let new = NewProduct { id: ProductId::new(), merchant_id, fields, created_at: gateway_core::clock::now() };
         let product = self.store.create_product(new).await.map_err(sku_conflict)?;
+        self.catalog_changed();
         tracing::info!(product.id = %product.id, merchant.id = %merchant_id, status = product.fields.status.as_str(), "product created");
         Ok(ProductView::new(product, self.fx_rate().await?))
     }
@@ -318,7 +319,10 @@ impl App {
             let mut fields = merge_fields(Some(&current.fields), &input)?;
             self.check_listing(&merchant, &mut fields).await?;
             match self.store.update_product(Product { fields, ..current }).await {
-                Ok(product) => return Ok(ProductView::new(product, self.fx_rate().await?)),
+                Ok(product) => {
+                    self.catalog_changed();
+                    return Ok(ProductView::new(product, self.fx_rate().await?));
+                }
                 Err(StoreError::Stale) => continue,
                 Err(other) => return Err(sku_conflict(other)),
             }
@@ -353,6 +357,7 @@ impl App {
             }
             match self.store.update_product(Product { fields, ..product }).await {
                 Ok(_) => {
+                    self.catalog_changed();
                     tracing::info!(product.id = %id, "listing check re-run after the merchant's registration changed");
                     return Ok(());
                 }

@@ -10,6 +10,7 @@
 pub mod buy_rows;
 mod buy_store;
 pub mod rows;
+pub mod search_feed_store;
 
 #[doc(hidden)]
 pub use {async_trait, chrono, gateway_core, gateway_store, serde_json, sqlx, uuid};
@@ -82,6 +83,7 @@ macro_rules! user_columns {
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
         $crate::impl_buy_store!($store, $db);
+        $crate::impl_search_feed_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;
@@ -284,6 +286,8 @@ macro_rules! impl_store {
                 }
 
                 async fn update_merchant(&self, m: Merchant) -> StoreResult<Merchant> {
+                    let now = $crate::gateway_core::clock::now();
+                    let mut tx = self.begin_write().await.map_err(backend)?;
                     let row: Option<MerchantRow> = sqlx::query_as(concat!(
                         "UPDATE merchants SET legal_name = $1, display_name_en = $2, display_name_zh = $3, kind = $4, \
                          state = $5, city = $6, zip = $7, employees = $8, exported_before = $9, fulfilment = $10, \
@@ -304,12 +308,16 @@ macro_rules! impl_store {
                     .bind(&m.food_registration_no)
                     .bind(&m.story_en)
                     .bind(&m.story_zh)
-                    .bind($crate::gateway_core::clock::now())
+                    .bind(now)
                     .bind(m.id.as_uuid())
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await
                     .map_err(backend)?;
-                    row.map(Merchant::try_from).transpose()?.ok_or(StoreError::NotFound)
+                    let merchant = row.map(Merchant::try_from).transpose()?.ok_or(StoreError::NotFound)?;
+                    Self::insert_outbox(&mut tx, "merchant.updated", m.id.as_uuid(), merchant_event(&merchant), now)
+                        .await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(merchant)
                 }
 
                 async fn merchant_by_owner(&self, owner: UserId) -> StoreResult<Option<Merchant>> {
@@ -331,22 +339,32 @@ macro_rules! impl_store {
                     from: MerchantStatus,
                     to: MerchantStatus,
                 ) -> StoreResult<Merchant> {
+                    let now = $crate::gateway_core::clock::now();
+                    let mut tx = self.begin_write().await.map_err(backend)?;
                     let row: Option<MerchantRow> = sqlx::query_as(concat!(
                         "UPDATE merchants SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4 RETURNING ",
                         $crate::merchant_columns!()
                     ))
                     .bind(to.as_str())
-                    .bind($crate::gateway_core::clock::now())
+                    .bind(now)
                     .bind(id.as_uuid())
                     .bind(from.as_str())
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await
                     .map_err(backend)?;
-                    match row {
-                        Some(row) => Merchant::try_from(row),
-                        None if self.merchant(id).await?.is_some() => Err(StoreError::Stale),
-                        None => Err(StoreError::NotFound),
-                    }
+                    let Some(row) = row else {
+                        drop(tx);
+                        return match self.merchant(id).await? {
+                            Some(_) => Err(StoreError::Stale),
+                            None => Err(StoreError::NotFound),
+                        };
+                    };
+                    let merchant = Merchant::try_from(row)?;
+                    // Every product of the merchant goes on or off sale with it.
+                    Self::insert_outbox(&mut tx, "merchant.status_changed", id.as_uuid(), merchant_event(&merchant), now)
+                        .await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(merchant)
                 }
 
                 async fn list_merchants(

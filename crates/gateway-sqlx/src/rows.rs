@@ -8,7 +8,9 @@ use gateway_core::product::{ContentUnit, ListingProblem, ProductStatus};
 use gateway_core::tax_class::{CtThreshold, TaxClass};
 use gateway_core::user::Role;
 use gateway_core::{Cny, FxRate, MerchantId, ProductId, Usd, UserId};
-use gateway_store::{FxQuote, Merchant, OutboxEvent, Product, ProductFields, StoreError, StoreResult, User};
+use gateway_store::{
+    CatalogEntry, FxQuote, Merchant, OutboxEvent, Product, ProductFields, StoreError, StoreResult, User,
+};
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -147,6 +149,10 @@ pub fn problems_json(problems: &[ListingProblem]) -> StoreResult<String> {
 
 /// The outbox payload of a product event: what a consumer (the search index) needs
 /// to decide whether to fetch the product again.
+pub fn merchant_event(m: &Merchant) -> String {
+    serde_json::json!({ "merchant_id": m.id.to_string(), "status": m.status.as_str() }).to_string()
+}
+
 pub fn product_event(id: &ProductId, f: &ProductFields) -> String {
     serde_json::json!({ "product_id": id.to_string(), "status": f.status.as_str(), "stock": f.stock }).to_string()
 }
@@ -199,6 +205,28 @@ impl TryFrom<FxRow> for FxQuote {
         Ok(FxQuote {
             rate: StoreError::decode("fx_rates.rate_micros", FxRate::from_micros(r.rate_micros))?,
             as_of: r.as_of,
+        })
+    }
+}
+
+/// A product row with the merchant columns a search document carries.
+#[derive(sqlx::FromRow)]
+pub struct CatalogRow {
+    #[sqlx(flatten)]
+    product: ProductRow,
+    merchant_state: String,
+    merchant_name_en: String,
+    merchant_name_zh: Option<String>,
+}
+
+impl TryFrom<CatalogRow> for CatalogEntry {
+    type Error = StoreError;
+    fn try_from(r: CatalogRow) -> StoreResult<Self> {
+        Ok(CatalogEntry {
+            product: Product::try_from(r.product)?,
+            merchant_state: r.merchant_state,
+            merchant_name_en: r.merchant_name_en,
+            merchant_name_zh: r.merchant_name_zh,
         })
     }
 }

@@ -137,6 +137,11 @@ macro_rules! store_conformance_tests {
             checkout_quota_race_never_overspends,
             order_status_ship_deliver_return,
             order_cancel_restores_stock_quota_and_refunds,
+            search_feed_reads_the_outbox_as_a_log,
+            search_feed_catalog_for_sale,
+            search_feed_entries_by_product_and_merchant,
+            search_feed_merchant_changes_write_events,
+            search_feed_order_products,
         );
     };
 }
@@ -164,7 +169,9 @@ mod tests {
     #[test]
     fn every_scenario_is_listed_in_the_macro() {
         // The scenarios of scenarios.rs and of its child modules (re-exported there).
-        let scenarios = [include_str!("scenarios.rs"), include_str!("scenarios/buy.rs")].concat();
+        let scenarios =
+            [include_str!("scenarios.rs"), include_str!("scenarios/buy.rs"), include_str!("scenarios/search_feed.rs")]
+                .concat();
         let lib = include_str!("lib.rs");
         let listed: Vec<&str> = lib
             .split("$crate::__store_conformance_tests!($factory;")

@@ -257,7 +257,9 @@ fn sorted(mut ids: Vec<Uuid>) -> Vec<Uuid> {
 // The buy path's scenarios live in their own file; as a child module they share the
 // helpers above.
 mod buy;
+mod search_feed;
 pub use buy::*;
+pub use search_feed::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

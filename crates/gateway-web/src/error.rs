@@ -72,7 +72,7 @@ impl From<AppError> for ApiError {
                 RefusalKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
                 RefusalKind::Conflict => StatusCode::CONFLICT,
             },
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal(_) | AppError::SearchFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let code = error.code();
         match error {
@@ -102,6 +102,10 @@ impl From<AppError> for ApiError {
                     cause = c.source();
                 }
                 tracing::error!(error = %chain, "internal error");
+                ApiError::new(status, code, "something went wrong on our side; it has been logged")
+            }
+            AppError::SearchFailed(cause) => {
+                tracing::error!(error = %cause, "search failed");
                 ApiError::new(status, code, "something went wrong on our side; it has been logged")
             }
             other => ApiError::new(status, code, other.to_string()),

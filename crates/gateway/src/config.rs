@@ -54,6 +54,12 @@ impl Settings {
             None => format!("sqlite://{}", self.data_dir.join("gateway.db").display()),
         }
     }
+
+    /// This server's search index: derived data, rebuilt from the database when
+    /// missing, so it is never backed up and never shared between servers.
+    pub fn search_index_dir(&self) -> PathBuf {
+        self.data_dir.join("search-index")
+    }
 }
 
 /// Never prints the password, and hides credentials in the database URL.

@@ -7,7 +7,7 @@ pub mod demo;
 pub mod keys;
 pub mod startup;
 
-pub use startup::{open_store, prepare};
+pub use startup::{open_app, open_store, prepare, run};
 
 #[cfg(test)]
 mod architecture {

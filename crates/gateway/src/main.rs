@@ -26,6 +26,17 @@ enum Command {
     Serve(ServeArgs),
     /// Apply the database migrations and exit.
     Migrate,
+    /// The catalog search index.
+    #[command(subcommand)]
+    Search(SearchCommand),
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Rebuild this data directory's search index from the database. A running
+    /// server holds its index: stop it first, or ask it with
+    /// POST /api/v1/admin/search/reindex.
+    Reindex,
 }
 
 #[derive(Args, Default)]
@@ -125,7 +136,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         println!("  consumer  {}  (password: {})", demo.consumer, demo.password);
         println!("Try: curl {url}/api/v1/tax-classes");
     }
-    gateway_web::serve(prepared.app, listener, shutdown_signal()).await?;
+    gateway::run(prepared.app, listener, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -143,6 +154,18 @@ async fn main() -> anyhow::Result<()> {
             }
             let store = gateway::open_store(&settings.effective_database_url(), 2).await?;
             println!("migrations applied ({})", store.backend());
+            Ok(())
+        }
+        Some(Command::Search(SearchCommand::Reindex)) => {
+            let settings = settings(&cli.common, &ServeArgs::default())?;
+            let app = gateway::open_app(&settings).await?;
+            let started = std::time::Instant::now();
+            let products = app.rebuild_search_index().await.map_err(|e| anyhow::anyhow!("reindexing: {e}"))?;
+            println!(
+                "search index rebuilt: {products} products for sale in {:.1} s ({})",
+                started.elapsed().as_secs_f64(),
+                settings.search_index_dir().display()
+            );
             Ok(())
         }
     }

@@ -4,6 +4,7 @@ use crate::config::Settings;
 use anyhow::{Context, bail};
 use gateway_app::{App, AppSettings};
 use gateway_postgres::PgStore;
+use gateway_search::SearchIndex;
 use gateway_sqlite::SqliteStore;
 use gateway_store::Store;
 use std::sync::Arc;
@@ -32,14 +33,7 @@ pub struct Prepared {
 /// Opens the store, creates the first operator from the settings when none exists,
 /// and loads demo data into a pristine database when asked to.
 pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
-    if settings.database_url.is_none() {
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
-    }
-    let store = open_store(&settings.effective_database_url(), settings.pg_max_connections).await?;
-    tracing::info!(database = store.backend(), "database ready");
-    let identity_key = crate::keys::identity_key(settings)?;
-    let app = App::new(store, AppSettings::new(identity_key));
+    let app = open_app(settings).await?;
     match (&settings.admin_email, &settings.admin_password) {
         (Some(email), Some(password)) => {
             let created = app
@@ -58,7 +52,52 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     } else {
         None
     };
+    // Bring the search index up to date before the first request, so a new server
+    // (or one whose index was deleted) answers searches correctly from the start.
+    let applied = app.catch_up().await.map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e}"))?;
+    tracing::info!(events = applied, "search index up to date");
     Ok(Prepared { app, demo })
+}
+
+/// The store and this server's search index, opened: what every command needs.
+pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
+    // The data directory holds the search index even when the database is elsewhere.
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+    let store = open_store(&settings.effective_database_url(), settings.pg_max_connections).await?;
+    tracing::info!(database = store.backend(), "database ready");
+    let identity_key = crate::keys::identity_key(settings)?;
+    let index_dir = settings.search_index_dir();
+    let index = SearchIndex::open(&index_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "opening the search index in {}: {e} (is another gateway process using this data directory?)",
+            index_dir.display()
+        )
+    })?;
+    Ok(App::new(store, AppSettings::new(identity_key), Arc::new(index)))
+}
+
+/// Serves `app` on `listener` until `shutdown`, with the follower that keeps the
+/// search index in step running beside it; the way `gateway serve` runs.
+pub async fn run(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let follower = tokio::spawn({
+        let app = app.clone();
+        async move {
+            app.follow_outbox(async {
+                let _ = stopped.await;
+            })
+            .await
+        }
+    });
+    let served = gateway_web::serve(app, listener, shutdown).await;
+    let _ = stop.send(());
+    let _ = follower.await;
+    served
 }
 
 /// A start-up error in words, with the fields at fault.

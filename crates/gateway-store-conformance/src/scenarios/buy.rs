@@ -1364,3 +1364,26 @@ pub async fn checkout_needs_its_claim(store: &dyn Store) {
     let after = snapshot(store, &[&honey], &jo, late.cart_id).await;
     assert_eq!(before, after, "a checkout under an answered key wrote something");
 }
+
+/// The search feed finds the products whose stock an order changed.
+pub async fn search_feed_order_products(store: &dyn Store) {
+    let a = active_merchant(store).await;
+    let b = active_merchant(store).await;
+    let honey = listed(store, a.id, "HONEY", 10, 1299).await;
+    let comb = listed(store, a.id, "COMB", 5, 2450).await;
+    let syrup = listed(store, b.id, "SYRUP", 4, 899).await;
+    listed(store, b.id, "UNSOLD", 4, 899).await;
+    let jo = buyer(store).await;
+    let first = new_order(a.id, &[(&honey, 2), (&comb, 1)]);
+    let second = new_order(b.id, &[(&syrup, 3)]);
+    let checkout = prepare(store, &jo, vec![first.clone(), second.clone()], at(100)).await;
+    place_ok(store, &checkout, "place_checkout").await;
+
+    let mut got = store.order_products(&[first.id, second.id, OrderId::new()]).await.must("order_products");
+    got.sort();
+    let mut expected = vec![honey.id, comb.id, syrup.id];
+    expected.sort();
+    assert_eq!(got, expected, "each product of the orders once; an unknown order adds nothing");
+    assert_eq!(store.order_products(&[second.id]).await.must("one order"), vec![syrup.id], "one order's products");
+    assert!(store.order_products(&[]).await.must("no orders").is_empty(), "no orders, no products");
+}

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use gateway_app::fx::{FxInput, FxView, check_pair};
 use gateway_app::pagination::{PageQuery, PageView};
 use gateway_app::products::{ProductInput, ProductView};
+use gateway_app::search::{SearchParams, SearchView};
 use gateway_app::tax_classes::TaxClassView;
 
 /// List a product for the merchant the caller owns. The listing check decides
@@ -88,4 +89,56 @@ pub async fn get_fx_rate(
     check_pair(&base, &quote)?;
     let quote = s.app.current_fx().await?.ok_or_else(|| ApiError::not_found("exchange rate"))?;
     Ok(Json(quote.into()))
+}
+
+/// Search the products for sale, in Chinese, English or both, with filters, facets,
+/// sorting and pages. Listings written in English only are found by Chinese words
+/// through the product glossary.
+#[utoipa::path(get, path = "/api/v1/search", tag = "catalog", params(SearchParams),
+    responses((status = 200, body = SearchView), (status = 422, body = Problem)))]
+pub async fn search(
+    State(s): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<SearchView>, ApiError> {
+    Ok(Json(s.app.search(&params).await?))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestQuery {
+    /// The English title to translate.
+    pub title_en: String,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TitleSuggestion {
+    pub title_en: String,
+    /// A Chinese title made from the product glossary, to accept or edit; null when
+    /// the glossary knows none of the words.
+    pub title_zh: Option<String>,
+}
+
+/// A suggested Chinese title for an English one, from the product glossary.
+#[utoipa::path(get, path = "/api/v1/suggestions/title-zh", tag = "catalog", params(SuggestQuery),
+    responses((status = 200, body = TitleSuggestion), (status = 422, body = Problem)))]
+pub async fn suggest_title_zh(
+    State(s): State<AppState>,
+    Query(q): Query<SuggestQuery>,
+) -> Result<Json<TitleSuggestion>, ApiError> {
+    let title_zh = s.app.suggest_title_zh(&q.title_en);
+    Ok(Json(TitleSuggestion { title_en: q.title_en, title_zh }))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ReindexView {
+    /// Products for sale now in this server's index.
+    pub products: u64,
+}
+
+/// Rebuild this server's search index from the database (operators). Each server
+/// keeps its own index; the others are not touched.
+#[utoipa::path(post, path = "/api/v1/admin/search/reindex", tag = "catalog", security(("bearer" = [])),
+    responses((status = 200, body = ReindexView), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn reindex(State(s): State<AppState>, Auth(who): Auth) -> Result<Json<ReindexView>, ApiError> {
+    Ok(Json(ReindexView { products: s.app.reindex_search(&who).await? }))
 }

@@ -16,7 +16,7 @@ pub fn id_number(n: usize) -> String {
 static NEXT: AtomicUsize = AtomicUsize::new(1);
 
 /// A consumer with a verified identity; returns the token.
-async fn shopper(s: &TestServer) -> String {
+pub(crate) async fn shopper(s: &TestServer) -> String {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let token = s.signup(&format!("shopper{n}@example.com"), "consumer").await;
     let body = json!({"real_name": "张三", "id_number": id_number(n), "phone": "13800138000"});
@@ -24,13 +24,13 @@ async fn shopper(s: &TestServer) -> String {
     token
 }
 
-fn address() -> Value {
+pub(crate) fn address() -> Value {
     json!({"recipient": "张三", "phone": "13800138000", "province": "上海市", "city": "上海市",
            "district": "浦东新区", "street": "世纪大道100号", "postal_code": "200120"})
 }
 
 /// A product of `merchant` from overrides over a base; returns its id.
-async fn product(s: &TestServer, token: &str, merchant: &str, overrides: Value) -> String {
+pub(crate) async fn product(s: &TestServer, token: &str, merchant: &str, overrides: Value) -> String {
     let mut body = product_body(&format!("SKU-{}", NEXT.fetch_add(1, Ordering::Relaxed)));
     for (k, v) in overrides.as_object().unwrap() {
         body[k] = v.clone();
@@ -40,7 +40,7 @@ async fn product(s: &TestServer, token: &str, merchant: &str, overrides: Value) 
     a.body["id"].as_str().unwrap().to_string()
 }
 
-async fn cart_with(s: &TestServer, token: &str, items: &[(&str, i64)]) -> String {
+pub(crate) async fn cart_with(s: &TestServer, token: &str, items: &[(&str, i64)]) -> String {
     let cart = s.post("/api/v1/carts", Some(token), &json!({})).await.ok(201)["id"].as_str().unwrap().to_string();
     for (product, quantity) in items {
         s.put(&format!("/api/v1/carts/{cart}/items/{product}"), Some(token), &json!({"quantity": quantity}))
@@ -50,7 +50,7 @@ async fn cart_with(s: &TestServer, token: &str, items: &[(&str, i64)]) -> String
     cart
 }
 
-async fn checkout(s: &TestServer, token: &str, cart: &str, key: &str) -> Answer {
+pub(crate) async fn checkout(s: &TestServer, token: &str, cart: &str, key: &str) -> Answer {
     let request = s
         .client
         .post(format!("{}/api/v1/checkout", s.base))

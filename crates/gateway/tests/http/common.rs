@@ -101,7 +101,7 @@ async fn spawn_full(
     let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(gateway_web::serve(app, listener, async move {
+    tokio::spawn(gateway::run(app, listener, async move {
         let _ = rx.await;
     }));
     TestServer { base, client: reqwest::Client::new(), settings, shutdown: Some(tx), _dir: dir, _db: guard }

@@ -37,7 +37,8 @@ async fn demo_data_fills_an_empty_database_once() {
     demo_operator.problem(401, "unauthorized");
 
     // A second start over the same database adds nothing.
-    let again = gateway::prepare(&s.settings).await.unwrap();
+    let (settings, _dir) = another_server(&s);
+    let again = gateway::prepare(&settings).await.unwrap();
     assert!(again.demo.is_none());
     let merchants = s.get("/api/v1/admin/merchants?limit=200", Some(&admin)).await;
     assert_eq!(merchants.body["items"].as_array().unwrap().len(), 12);
@@ -67,7 +68,7 @@ async fn without_configured_operator_the_demo_brings_its_own() {
 #[tokio::test]
 async fn the_first_operator_is_created_only_when_none_exists() {
     let s = spawn().await;
-    let mut later = s.settings.clone();
+    let (mut later, _dir) = another_server(&s);
     later.admin_email = Some("second@gateway.test".into());
     later.admin_password = Some("another-password".into());
     let prepared = gateway::prepare(&later).await.unwrap();
@@ -78,12 +79,32 @@ async fn the_first_operator_is_created_only_when_none_exists() {
     login.problem(401, "unauthorized");
     s.admin().await;
 
-    let mut half = s.settings.clone();
+    let (mut half, _half_dir) = another_server(&s);
     half.admin_password = None;
     assert!(gateway::prepare(&half).await.is_err(), "e-mail without password is a start-up error");
-    let mut weak = s.settings.clone();
+    let (mut weak, _weak_dir) = another_server(&s);
     weak.admin_password = Some("short".into());
     weak.admin_email = Some("weak@gateway.test".into());
     let err = gateway::prepare(&weak).await.err().unwrap().to_string();
     assert!(err.contains("GATEWAY_ADMIN_PASSWORD"), "{err}");
+}
+
+/// Settings of another server over the same database: a data directory of its own,
+/// since each server keeps its own search index there.
+fn another_server(s: &TestServer) -> (gateway::config::Settings, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = s.settings.clone();
+    settings.database_url = Some(s.settings.effective_database_url());
+    settings.data_dir = dir.path().to_path_buf();
+    (settings, dir)
+}
+
+#[tokio::test]
+async fn a_data_directory_serves_one_process_at_a_time() {
+    let s = spawn().await;
+    let Err(error) = gateway::prepare(&s.settings).await else {
+        panic!("a second process on the same data directory must be refused")
+    };
+    let message = format!("{error:#}");
+    assert!(message.contains("search index") && message.contains("another gateway process"), "{message}");
 }

@@ -1,0 +1,516 @@
+//! [`SearchIndex`]: the schema, the writer (one, behind a mutex), the reader (manual
+//! reload after each commit, so a commit is visible as soon as it returns) and the
+//! search entry point.
+//!
+//! On disk the index is one directory of tantivy files (`meta.json`, `.managed.json`,
+//! segment files named by UUID, lock files). The commit payload of `meta.json` holds
+//! the index format and the caller's cursor: `gateway-search;format=<v>.<glossary
+//! hash>;cursor=<n|none>`, written atomically with the documents by tantivy's commit.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, RwLock};
+
+use tantivy::query::AllQuery;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::analysis::{self, EN, EN_RAW, GRAMS, ZH, en_analyzer, is_han, jieba};
+use crate::collector::{Fruit, Page, SearchCollector};
+use crate::glossary::Glossary;
+use crate::query::{self, Plan};
+use crate::{Facet, SearchDocument, SearchError, SearchHit, SearchQuery, SearchResults, Sort, states};
+
+/// Bump when the schema, an analyzer, the state table or the way documents are built
+/// changes: an index written with another version is wiped and rebuilt on open.
+pub const INDEX_FORMAT_VERSION: u32 = 1;
+
+/// `offset + limit` is capped here: deeper pages cost a heap that large per search.
+pub const MAX_WINDOW: usize = 10_000;
+
+/// Writer memory per indexing thread.
+const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+
+/// The fields of the schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub merchant_id: Field,
+    pub title_en: Field,
+    pub desc_en: Field,
+    pub merchant_en: Field,
+    pub title_zh: Field,
+    pub desc_zh: Field,
+    pub merchant_zh: Field,
+    /// The Chinese of the glossary terms found in `title_en`.
+    pub gloss_title: Field,
+    /// The Chinese of the glossary terms found in `description_en`.
+    pub gloss_desc: Field,
+    /// The state's English and Chinese names.
+    pub place: Field,
+    /// Han grams of the title-level Chinese (own title, glossary of the title, merchant, state).
+    pub grams_title: Field,
+    /// The head of the title: its last noun in English (stemmed), its glossary Chinese,
+    /// and the last word of the Chinese title. A match here is a bonus, never required.
+    pub head: Field,
+    /// Title and description words as written (not stemmed): only its dictionary is
+    /// used, to expand typos and prefixes.
+    pub words: Field,
+    /// Han grams of the description-level Chinese.
+    pub grams_desc: Field,
+    pub tax_class: Field,
+    pub state: Field,
+    pub price: Field,
+    pub in_stock: Field,
+    pub created_at: Field,
+}
+
+pub(crate) mod names {
+    pub const TAX_CLASS: &str = "tax_class";
+    pub const STATE: &str = "state";
+    pub const PRICE: &str = "price_usd_cents";
+    pub const IN_STOCK: &str = "in_stock";
+    pub const CREATED_AT: &str = "created_at_micros";
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str, stored: bool| {
+        let indexing =
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored { options.set_stored() } else { options }
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        merchant_id: b.add_text_field("merchant_id", STORED),
+        title_en: b.add_text_field("title_en", text(EN, true)),
+        desc_en: b.add_text_field("description_en", text(EN, false)),
+        merchant_en: b.add_text_field("merchant_en", text(EN, false)),
+        title_zh: b.add_text_field("title_zh", text(ZH, true)),
+        desc_zh: b.add_text_field("description_zh", text(ZH, false)),
+        merchant_zh: b.add_text_field("merchant_zh", text(ZH, false)),
+        gloss_title: b.add_text_field("gloss_title", text(ZH, false)),
+        gloss_desc: b.add_text_field("gloss_description", text(ZH, false)),
+        place: b.add_text_field("place", text(ZH, false)),
+        grams_title: b.add_text_field("grams_title", text(GRAMS, false)),
+        head: b.add_text_field("head", text(ZH, false)),
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(EN_RAW)
+                    .set_index_option(IndexRecordOption::Basic)
+                    .set_fieldnorms(false),
+            ),
+        ),
+        grams_desc: b.add_text_field("grams_description", text(GRAMS, false)),
+        tax_class: b.add_text_field(names::TAX_CLASS, STRING | FAST | STORED),
+        state: b.add_text_field(names::STATE, STRING | FAST | STORED),
+        price: b.add_i64_field(names::PRICE, FAST | STORED),
+        in_stock: b.add_bool_field(names::IN_STOCK, FAST | STORED),
+        created_at: b.add_i64_field(names::CREATED_AT, FAST | INDEXED),
+    };
+    (b.build(), fields)
+}
+
+/// The format string of this build: the format version and the glossary's fingerprint.
+fn format_string() -> String {
+    format!("{INDEX_FORMAT_VERSION}.{:016x}", Glossary::embedded().fingerprint())
+}
+
+/// What the commit payload holds.
+#[derive(Debug, PartialEq, Eq)]
+struct Payload {
+    format: String,
+    cursor: Option<i64>,
+}
+
+impl Payload {
+    const PREFIX: &'static str = "gateway-search;format=";
+
+    fn encode(&self) -> String {
+        match self.cursor {
+            Some(cursor) => format!("{}{};cursor={cursor}", Self::PREFIX, self.format),
+            None => format!("{}{};cursor=none", Self::PREFIX, self.format),
+        }
+    }
+
+    fn decode(text: &str) -> Option<Payload> {
+        let rest = text.strip_prefix(Self::PREFIX)?;
+        let (format, cursor) = rest.split_once(";cursor=")?;
+        let cursor = if cursor == "none" { None } else { Some(cursor.parse().ok()?) };
+        Some(Payload { format: format.to_string(), cursor })
+    }
+}
+
+/// The catalog index. `Send + Sync`: share it in an `Arc`. Searches run concurrently on
+/// a snapshot; writes (`upsert`, `remove`, `clear`, `commit`) take the one writer in
+/// turn and become visible together at the next `commit`.
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    cursor: RwLock<Option<i64>>,
+    was_reset: bool,
+    format: String,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("docs", &self.len()).field("cursor", &self.cursor()).finish()
+    }
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
+    move |source| SearchError::Io { path: path.to_path_buf(), source }
+}
+
+/// Whether a file name is one tantivy writes into an index directory.
+fn is_tantivy_file(name: &str) -> bool {
+    let segment_file =
+        name.len() > 33 && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit) && name.as_bytes()[32] == b'.';
+    segment_file
+        || matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock")
+        || name.starts_with(".tmp")
+}
+
+/// The entries of an index directory, or `NotAnIndex` if any is not tantivy's.
+fn tantivy_files(dir: &Path) -> Result<Vec<PathBuf>, SearchError> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io_error(dir))? {
+        let entry = entry.map_err(io_error(dir))?;
+        let name = entry.file_name();
+        let is_file = entry.file_type().map_err(io_error(dir))?.is_file();
+        match name.to_str() {
+            Some(name) if is_file && is_tantivy_file(name) => files.push(entry.path()),
+            _ => return Err(SearchError::NotAnIndex(dir.to_path_buf())),
+        }
+    }
+    Ok(files)
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating the directory and an empty index if absent.
+    /// An index written by a build with another format (schema, analyzers, glossary),
+    /// or one that cannot be read, is wiped and recreated empty: [`Self::was_reset`]
+    /// says so and [`Self::cursor`] is `None`, and the caller re-feeds it from scratch.
+    /// A directory holding other files is refused ([`SearchError::NotAnIndex`]), and one
+    /// whose writer lock another process holds is [`SearchError::Locked`].
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        fs::create_dir_all(dir).map_err(io_error(dir))?;
+        let (schema, fields) = build_schema();
+        let format = format_string();
+        let files = tantivy_files(dir)?;
+        let mut was_reset = false;
+        if dir.join("meta.json").exists() {
+            if let Ok(index) = Index::open_in_dir(dir) {
+                let payload = index.load_metas().ok().and_then(|m| m.payload).and_then(|p| Payload::decode(&p));
+                match payload {
+                    Some(payload) if payload.format == format && index.schema() == schema => {
+                        return Self::from_index(index, fields, payload.cursor, false, format, writer_threads());
+                    }
+                    _ => {
+                        // Stale. Before wiping, make sure nobody is writing to it.
+                        analysis::register(&index);
+                        let writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+                        drop(writer);
+                    }
+                }
+            }
+            was_reset = true;
+        }
+        for file in files {
+            fs::remove_file(&file).map_err(io_error(&file))?;
+        }
+        let index = Index::create_in_dir(dir, schema)?;
+        let mut created = Self::from_index(index, fields, None, was_reset, format, writer_threads())?;
+        created.commit_payload(None)?;
+        created.was_reset = was_reset;
+        Ok(created)
+    }
+
+    /// An index in memory (tests, tools): one indexing thread, so document order and
+    /// tie-breaks are deterministic.
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_ram(schema);
+        let created = Self::from_index(index, fields, None, false, format_string(), 1)?;
+        created.commit_payload(None)?;
+        Ok(created)
+    }
+
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        cursor: Option<i64>,
+        was_reset: bool,
+        format: String,
+        threads: usize,
+    ) -> Result<Self, SearchError> {
+        analysis::register(&index);
+        let writer = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Self { reader, writer: Mutex::new(writer), fields, cursor: RwLock::new(cursor), was_reset, format })
+    }
+
+    /// Whether `open` found an index of another format (or an unreadable one) and
+    /// replaced it with an empty one.
+    pub fn was_reset(&self) -> bool {
+        self.was_reset
+    }
+
+    /// Adds documents, replacing any with the same product id (also within the batch:
+    /// the last one wins). Visible after the next [`Self::commit`].
+    pub fn upsert(&self, docs: Vec<SearchDocument>) -> Result<(), SearchError> {
+        let mut analyzer = en_analyzer();
+        let built: Vec<(Term, TantivyDocument)> = docs
+            .iter()
+            .map(|d| (self.id_term(&d.product_id.to_string()), self.build_document(d, &mut analyzer)))
+            .collect();
+        let writer = self.writer()?;
+        for (id, doc) in built {
+            writer.delete_term(id);
+            writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Removes documents by product id (unknown ids are ignored). Visible after the
+    /// next [`Self::commit`].
+    pub fn remove(&self, ids: &[gateway_core::ids::ProductId]) -> Result<(), SearchError> {
+        let writer = self.writer()?;
+        for id in ids {
+            writer.delete_term(self.id_term(&id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Removes every document, committed or not (a full rebuild starts here). Visible
+    /// after the next [`Self::commit`].
+    pub fn clear(&self) -> Result<(), SearchError> {
+        self.writer()?.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes every change since the last commit durable and visible, storing `cursor`
+    /// (the caller's outbox position) atomically with them.
+    pub fn commit(&self, cursor: i64) -> Result<(), SearchError> {
+        self.commit_payload(Some(cursor))
+    }
+
+    fn commit_payload(&self, cursor: Option<i64>) -> Result<(), SearchError> {
+        let mut writer = self.writer()?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&Payload { format: self.format.clone(), cursor }.encode());
+        prepared.commit()?;
+        // Still under the writer lock: two commits reload in the order they committed.
+        self.reader.reload()?;
+        *self.cursor.write().map_err(|_| SearchError::Poisoned)? = cursor;
+        Ok(())
+    }
+
+    /// The cursor stored by the last commit; `None` for a new or reset index.
+    pub fn cursor(&self) -> Option<i64> {
+        self.cursor.read().map(|c| *c).unwrap_or(None)
+    }
+
+    /// Number of documents visible to searches.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Runs a search on the current snapshot.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let plan = query::plan(&q.text, &searcher, &self.fields)?;
+        let sort = match (q.sort, &plan) {
+            (Sort::Relevance, None) => Sort::Newest,
+            (sort, _) => sort,
+        };
+        let window = q.offset.saturating_add(q.limit).min(MAX_WINDOW);
+        let collector = SearchCollector::new(q, sort, window, plan.is_some());
+        let fruit = match &plan {
+            None => searcher.search(&AllQuery, &collector)?,
+            Some(Plan { strict, relaxed }) => {
+                let fruit = searcher.search(strict.as_ref(), &collector)?;
+                match relaxed {
+                    Some(relaxed) if fruit.total == 0 => searcher.search(relaxed.as_ref(), &collector)?,
+                    _ => fruit,
+                }
+            }
+        };
+        self.results(&searcher, fruit, q.offset, window)
+    }
+
+    fn results(
+        &self,
+        searcher: &Searcher,
+        fruit: Fruit,
+        offset: usize,
+        window: usize,
+    ) -> Result<SearchResults, SearchError> {
+        let Fruit { total, top, tax_classes, states } = fruit;
+        let hits = top
+            .into_iter()
+            .take(window)
+            .skip(offset)
+            .map(|Page { score, address }| self.hit(searcher, address, score))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SearchResults { total, hits, tax_classes: facets(tax_classes), states: facets(states) })
+    }
+
+    fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32) -> Result<SearchHit, SearchError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let f = &self.fields;
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let corrupt = |what: &str| SearchError::Corrupt(format!("{what} of {address:?}"));
+        Ok(SearchHit {
+            product_id: text(f.id).and_then(|s| s.parse().ok()).ok_or_else(|| corrupt("product id"))?,
+            merchant_id: text(f.merchant_id).and_then(|s| s.parse().ok()).ok_or_else(|| corrupt("merchant id"))?,
+            title_en: text(f.title_en).unwrap_or_default(),
+            title_zh: text(f.title_zh),
+            tax_class: text(f.tax_class).unwrap_or_default(),
+            state: text(f.state).unwrap_or_default(),
+            price_usd_cents: doc.get_first(f.price).and_then(|v| v.as_i64()).ok_or_else(|| corrupt("price"))?,
+            in_stock: doc.get_first(f.in_stock).and_then(|v| v.as_bool()).unwrap_or(false),
+            score,
+        })
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>, SearchError> {
+        self.writer.lock().map_err(|_| SearchError::Poisoned)
+    }
+
+    fn id_term(&self, id: &str) -> Term {
+        Term::from_field_text(self.fields.id, id)
+    }
+
+    fn build_document(&self, d: &SearchDocument, analyzer: &mut TextAnalyzer) -> TantivyDocument {
+        let f = &self.fields;
+        let glossary = Glossary::embedded();
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, d.product_id.to_string());
+        doc.add_text(f.merchant_id, d.merchant_id.to_string());
+        doc.add_text(f.title_en, &d.title_en);
+        doc.add_text(f.desc_en, &d.description_en);
+        doc.add_text(f.merchant_en, &d.merchant_name_en);
+        let present =
+            |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+        let title_zh = present(&d.title_zh);
+        let desc_zh = present(&d.description_zh);
+        let merchant_zh = present(&d.merchant_name_zh);
+        if let Some(t) = &title_zh {
+            doc.add_text(f.title_zh, t);
+            doc.add_text(f.grams_title, t);
+        }
+        if let Some(t) = &desc_zh {
+            doc.add_text(f.desc_zh, t);
+            doc.add_text(f.grams_desc, t);
+        }
+        if let Some(t) = &merchant_zh {
+            doc.add_text(f.merchant_zh, t);
+            doc.add_text(f.grams_title, t);
+        }
+        let mut gloss = String::new();
+        glossary.expand_into(&d.title_en, analyzer, &mut gloss);
+        if !gloss.is_empty() {
+            doc.add_text(f.gloss_title, &gloss);
+            doc.add_text(f.grams_title, &gloss);
+        }
+        gloss.clear();
+        glossary.expand_into(&d.description_en, analyzer, &mut gloss);
+        if !gloss.is_empty() {
+            doc.add_text(f.gloss_desc, &gloss);
+            doc.add_text(f.grams_desc, &gloss);
+        }
+        let mut head = glossary.head_terms(&d.title_en, analyzer).join(" ");
+        if let Some(zh) = title_zh.as_deref().and_then(chinese_head) {
+            head.push(' ');
+            head.push_str(zh);
+        }
+        if !head.trim().is_empty() {
+            doc.add_text(f.head, &head);
+        }
+        doc.add_text(f.words, &d.title_en);
+        doc.add_text(f.words, &d.description_en);
+        let state = d.state.trim().to_ascii_uppercase();
+        let place = states::place_text(&state);
+        if !place.is_empty() {
+            doc.add_text(f.place, &place);
+            doc.add_text(f.grams_title, &place);
+        }
+        doc.add_text(f.tax_class, d.tax_class.trim());
+        doc.add_text(f.state, &state);
+        doc.add_i64(f.price, d.price_usd_cents);
+        doc.add_bool(f.in_stock, d.in_stock);
+        doc.add_i64(f.created_at, d.created_at.timestamp_micros());
+        doc
+    }
+}
+
+/// The head of a Chinese title: the last word of its first run of two Han characters
+/// or more ("加州烤杏仁 盐焗" → 杏仁), with the word before it when it is a single
+/// character ("科纳咖啡豆" → 科纳咖啡豆, not 豆). The index segments it again, in
+/// search mode, so 咖啡豆 is among its words.
+fn chinese_head(title_zh: &str) -> Option<&str> {
+    let run = title_zh.split(|c: char| !is_han(c)).find(|run| run.chars().count() >= 2)?;
+    let words = jieba().cut(run, true);
+    let last = words.last()?;
+    let start = match words.len().checked_sub(2).and_then(|i| words.get(i)) {
+        Some(before) if last.end - last.start == 1 => before.byte_start,
+        _ => last.byte_start,
+    };
+    run.get(start..last.byte_end)
+}
+
+fn writer_threads() -> usize {
+    std::thread::available_parallelism().map(|n| n.get().clamp(1, 2)).unwrap_or(1)
+}
+
+fn facets(counts: Vec<(String, u64)>) -> Vec<Facet> {
+    let mut facets: Vec<Facet> =
+        counts.into_iter().filter(|(_, count)| *count > 0).map(|(value, count)| Facet { value, count }).collect();
+    facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    facets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_round_trips() {
+        for cursor in [None, Some(0), Some(-5), Some(i64::MAX)] {
+            let p = Payload { format: "1.00ff".into(), cursor };
+            assert_eq!(Payload::decode(&p.encode()), Some(p));
+        }
+        assert_eq!(Payload::decode("something else"), None);
+        assert_eq!(Payload::decode("gateway-search;format=1;cursor=x"), None);
+    }
+
+    #[test]
+    fn finds_the_head_of_a_chinese_title() {
+        // A compound of the glossary stays whole; the index's search mode adds 蜂蜜.
+        assert!(chinese_head("密歇根生野花蜂蜜 454克").is_some_and(|h| h.ends_with("蜂蜜")));
+        assert!(chinese_head("100%科纳咖啡豆 一磅").is_some_and(|h| h.ends_with("咖啡豆")));
+        assert!(chinese_head("加州烤杏仁 盐焗 两磅装").is_some_and(|h| h.ends_with("杏仁")));
+        assert_eq!(chinese_head("T恤"), None);
+    }
+
+    #[test]
+    fn recognizes_tantivy_files() {
+        assert!(is_tantivy_file("meta.json"));
+        assert!(is_tantivy_file("0123456789abcdef0123456789abcdef.idx"));
+        assert!(is_tantivy_file("0123456789abcdef0123456789abcdef.12.del"));
+        assert!(!is_tantivy_file("notes.txt"));
+        assert!(!is_tantivy_file("gateway.sqlite"));
+    }
+}
