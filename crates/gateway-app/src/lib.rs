@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod payments;
 pub mod pricing;
 pub mod products;
+pub mod secrets;
 pub mod tax_classes;
 pub mod vault;
 
