@@ -16,6 +16,7 @@ pub mod payments;
 pub mod pricing;
 pub mod products;
 pub mod secrets;
+pub mod storefront;
 pub mod tax_classes;
 pub mod vault;
 

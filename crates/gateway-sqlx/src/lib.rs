@@ -10,6 +10,7 @@
 pub mod buy_rows;
 mod buy_store;
 pub mod rows;
+mod storefront_store;
 
 #[doc(hidden)]
 pub use {async_trait, chrono, gateway_core, gateway_store, serde_json, sqlx, uuid};
@@ -82,6 +83,7 @@ macro_rules! user_columns {
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
         $crate::impl_buy_store!($store, $db);
+        $crate::impl_storefront_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

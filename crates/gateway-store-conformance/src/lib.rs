@@ -137,6 +137,7 @@ macro_rules! store_conformance_tests {
             checkout_quota_race_never_overspends,
             order_status_ship_deliver_return,
             order_cancel_restores_stock_quota_and_refunds,
+            storefront_newest_for_sale_and_state_counts,
         );
     };
 }
@@ -164,7 +165,9 @@ mod tests {
     #[test]
     fn every_scenario_is_listed_in_the_macro() {
         // The scenarios of scenarios.rs and of its child modules (re-exported there).
-        let scenarios = [include_str!("scenarios.rs"), include_str!("scenarios/buy.rs")].concat();
+        let scenarios =
+            [include_str!("scenarios.rs"), include_str!("scenarios/buy.rs"), include_str!("scenarios/storefront.rs")]
+                .concat();
         let lib = include_str!("lib.rs");
         let listed: Vec<&str> = lib
             .split("$crate::__store_conformance_tests!($factory;")

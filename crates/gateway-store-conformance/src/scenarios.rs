@@ -258,6 +258,8 @@ fn sorted(mut ids: Vec<Uuid>) -> Vec<Uuid> {
 // helpers above.
 mod buy;
 pub use buy::*;
+mod storefront;
+pub use storefront::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

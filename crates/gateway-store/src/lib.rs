@@ -9,10 +9,12 @@
 mod buy;
 mod error;
 mod records;
+mod storefront;
 
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
 pub use records::*;
+pub use storefront::{StateCount, StorefrontStore};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -146,7 +148,15 @@ pub trait OrderStore: Send + Sync {
 /// Everything a Gateway server needs from its database.
 #[async_trait]
 pub trait Store:
-    AccountStore + MerchantStore + CatalogStore + FxStore + OutboxStore + IdentityStore + CartStore + OrderStore
+    AccountStore
+    + MerchantStore
+    + CatalogStore
+    + FxStore
+    + OutboxStore
+    + IdentityStore
+    + CartStore
+    + OrderStore
+    + StorefrontStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

@@ -29,12 +29,13 @@ pub mod forms;
 pub mod i18n;
 pub mod locale;
 pub mod session;
+mod storefront;
 
 use crate::AppState;
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 /// What the pages need beyond the app: the CSRF key and the cookie policy.
 #[derive(Debug, Clone)]
@@ -49,6 +50,19 @@ pub struct WebState {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/{name}", get(assets::static_file))
+        .route("/", get(storefront::home::home))
+        .route("/products/{id}", get(storefront::product::product))
+        .route("/cart", get(storefront::cart::show))
+        .route("/cart/items", post(storefront::cart::add))
+        .route("/cart/items/{product_id}", post(storefront::cart::update))
+        .route("/checkout", get(storefront::checkout::form).post(storefront::checkout::submit))
+        .route("/account/identity", get(storefront::identity::form).post(storefront::identity::submit))
+        .route("/orders", get(storefront::orders::list))
+        .route("/orders/{id}", get(storefront::orders::show))
+        .route("/orders/{id}/{action}", post(storefront::orders::act))
+        .route("/login", get(storefront::auth::login_form).post(storefront::auth::login))
+        .route("/signup", get(storefront::auth::signup_form).post(storefront::auth::signup))
+        .route("/logout", post(storefront::auth::logout))
 }
 
 /// Paths whose errors are problem+json rather than pages.

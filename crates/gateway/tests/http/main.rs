@@ -10,4 +10,5 @@ mod common;
 mod errors;
 mod merchants;
 mod ops;
+mod pages;
 mod startup;
