@@ -16,6 +16,8 @@ pub mod payments;
 pub mod pricing;
 pub mod products;
 pub mod search;
+pub mod secrets;
+pub mod storefront;
 pub mod tax_classes;
 pub mod vault;
 

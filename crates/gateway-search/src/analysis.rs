@@ -1,7 +1,7 @@
 //! Text analysis: how English and Chinese text becomes index terms, the same way at
 //! index time and at query time.
 //!
-//! Four analyzers are registered on every index:
+//! Five analyzers are registered on every index:
 //!
 //! - [`EN`] (English fields): tantivy's simple tokenizer, lower-casing, ASCII folding
 //!   ("crème" → "creme") and the English Snowball stemmer, so "Cherries", "cherry" and
@@ -16,6 +16,12 @@
 //!   jieba emits spaces and punctuation as tokens and keeps case: those tokens are
 //!   dropped, and the rest go through the same lower-casing, folding and stemming as
 //!   English, so Latin words inside Chinese text ("Apple 手机壳") meet English queries.
+//!
+//! The Snowball stemmer leaves irregular plurals apart from their singular ("knives" →
+//! knive, "knife" → knife), so the English chains first map the common ones to their
+//! singular ([`IrregularPlurals`]).
+//! - [`LIST`] (the head field, whose terms the index computes): split on spaces only,
+//!   English normalized as above, Chinese kept whole.
 //! - [`GRAMS`] (the fallback fields): every Han character and every pair of adjacent Han
 //!   characters. When a query word was segmented differently from the listing (jieba
 //!   decides by context), the word still matches as the conjunction of its character
@@ -26,7 +32,7 @@ use std::sync::OnceLock;
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
-    TokenStream, Tokenizer,
+    TokenFilter, TokenStream, Tokenizer, WhitespaceTokenizer,
 };
 
 use crate::glossary::Glossary;
@@ -41,6 +47,9 @@ pub(crate) const EN_RAW: &str = "gw_en_raw";
 pub(crate) const ZH: &str = "gw_zh";
 /// Han unigrams and bigrams.
 pub(crate) const GRAMS: &str = "gw_grams";
+/// Terms given one by one, space-separated (the head field): English ones are
+/// normalized like [`EN`], Chinese ones kept as given.
+pub(crate) const LIST: &str = "gw_list";
 
 /// Tokens longer than this many bytes are dropped (part numbers, URLs, garbage).
 const MAX_TOKEN_BYTES: usize = 40;
@@ -51,6 +60,7 @@ pub(crate) fn en_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(IrregularPlurals)
         .filter(Stemmer::new(Language::English))
         .build()
 }
@@ -61,6 +71,7 @@ pub(crate) fn en_raw_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(IrregularPlurals)
         .build()
 }
 
@@ -70,6 +81,18 @@ pub(crate) fn zh_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(IrregularPlurals)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The analyzer of fields whose terms the index builds itself.
+pub(crate) fn list_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(WhitespaceTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(IrregularPlurals)
         .filter(Stemmer::new(Language::English))
         .build()
 }
@@ -86,6 +109,7 @@ pub(crate) fn register(index: &tantivy::Index) {
     tokenizers.register(EN_RAW, en_raw_analyzer());
     tokenizers.register(ZH, zh_analyzer());
     tokenizers.register(GRAMS, grams_analyzer());
+    tokenizers.register(LIST, list_analyzer());
 }
 
 /// All the terms an analyzer makes of a text.
@@ -161,6 +185,81 @@ impl Tokenizer for JiebaTokenizer {
     }
 }
 
+/// The singular of a common irregular English plural (lower case), if it is one.
+fn singular(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "knives" => "knife",
+        "leaves" => "leaf",
+        "loaves" => "loaf",
+        "halves" => "half",
+        "shelves" => "shelf",
+        "scarves" => "scarf",
+        "wolves" => "wolf",
+        "wives" => "wife",
+        "lives" => "life",
+        "calves" => "calf",
+        "thieves" => "thief",
+        "hooves" => "hoof",
+        "elves" => "elf",
+        "men" => "man",
+        "women" => "woman",
+        "children" => "child",
+        "feet" => "foot",
+        "teeth" => "tooth",
+        "geese" => "goose",
+        "mice" => "mouse",
+        _ => return None,
+    })
+}
+
+/// A token filter mapping common irregular plurals to their singular (after
+/// lower-casing, before stemming).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct IrregularPlurals;
+
+impl TokenFilter for IrregularPlurals {
+    type Tokenizer<T: Tokenizer> = IrregularPluralsTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> IrregularPluralsTokenizer<T> {
+        IrregularPluralsTokenizer(tokenizer)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct IrregularPluralsTokenizer<T>(T);
+
+impl<T: Tokenizer> Tokenizer for IrregularPluralsTokenizer<T> {
+    type TokenStream<'a> = IrregularPluralsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        IrregularPluralsStream(self.0.token_stream(text))
+    }
+}
+
+pub(crate) struct IrregularPluralsStream<S>(S);
+
+impl<S: TokenStream> TokenStream for IrregularPluralsStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        if let Some(singular) = singular(&self.0.token().text) {
+            let token = self.0.token_mut();
+            token.text.clear();
+            token.text.push_str(singular);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
+}
+
 /// Han unigrams and bigrams of every run of Han characters; anything else is skipped.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct HanGramTokenizer;
@@ -199,6 +298,18 @@ impl Tokenizer for HanGramTokenizer {
         }
         VecTokenStream::new(tokens)
     }
+}
+
+/// A Chinese word and its dictionary sub-words that end it: Chinese compounds put
+/// their head last, so 野花蜂蜜 is a kind of 蜂蜜 and 杏仁酱 is not a kind of 杏仁.
+pub(crate) fn han_suffixes(word: &str) -> Vec<&str> {
+    let mut out = vec![word];
+    for token in jieba().cut_for_search(word, false) {
+        if token.byte_end == word.len() && token.byte_start > 0 && !out.contains(&token.word) {
+            out.push(token.word);
+        }
+    }
+    out
 }
 
 /// The grams [`HanGramTokenizer`] would index for a word: the character itself for one
@@ -264,6 +375,8 @@ mod tests {
         assert_eq!(terms(&mut en, "Dried Tart CHERRIES, 16-oz."), ["dri", "tart", "cherri", "16", "oz"]);
         assert_eq!(terms(&mut en, "cherry"), terms(&mut en, "cherries"));
         assert_eq!(terms(&mut en, "Crème brûlée"), ["creme", "brule"]);
+        assert_eq!(terms(&mut en, "Knives, knife; Tea Leaves"), ["knife", "knife", "tea", "leaf"]);
+        assert_eq!(terms(&mut en_raw_analyzer(), "Chocolate KNIVES"), ["chocolate", "knife"]);
     }
 
     #[test]
@@ -292,6 +405,12 @@ mod tests {
         assert_eq!(terms(&mut grams, "绿茶 tea 茶"), ["绿", "绿茶", "茶", "茶"]);
         assert_eq!(query_grams("樱桃干"), ["樱桃", "桃干"]);
         assert_eq!(query_grams("茶"), ["茶"]);
+    }
+
+    #[test]
+    fn suffixes_are_the_heads_of_compounds() {
+        assert_eq!(han_suffixes("野花蜂蜜"), ["野花蜂蜜", "蜂蜜"]);
+        assert!(!han_suffixes("杏仁酱").contains(&"杏仁"));
     }
 
     #[test]

@@ -80,14 +80,15 @@ const GAP_BREAKERS: &[&str] = &["and", "or", "with", "without", "for", "in", "on
 /// Words that end the part of a title its head is taken from.
 const HEAD_CONNECTORS: &[&str] = &["with", "without", "for", "in", "from", "by"];
 
-/// Sizes, counts, packaging and audiences, skipped at the end of a title's first
+/// Sizes, counts, packaging, cuts and audiences, skipped at the end of a title's first
 /// clause when looking for its head ("Star Thistle Honey 12 oz Jar" → honey). Stemmed.
 fn head_skip_words() -> &'static HashSet<String> {
     static SKIP: OnceLock<HashSet<String>> = OnceLock::new();
     SKIP.get_or_init(|| {
         const WORDS: &str = "oz ounce lb lbs pound g gram kg ml l liter litre fl qt quart gal gallon count ct \
             pack pk pc pcs piece pair set box bag jar tin bottle can canned inch mm cm mah w iu mg mcg x bar square \
-            stick gift sampler assorted size dozen s men women kid original style case pouch tub roll refill";
+            stick gift sampler assorted size dozen s man woman kid original style case pouch tub roll refill half \
+            kernel slice flake granule";
         let mut analyzer = en_analyzer();
         WORDS.split_whitespace().flat_map(|w| terms(&mut analyzer, w)).collect()
     })
@@ -302,6 +303,15 @@ impl Glossary {
                 out.extend(self.entries_of(found.list).map(|e| e.chinese.clone()));
             }
         }
+        // And the head word's own renderings when a phrase covered it ("pecan pie":
+        // 碧根果派 and 派), since the index does not split off single characters.
+        if let Some(&list) = self.by_key.get(&words[head]) {
+            for entry in self.entries_of(list) {
+                if !out.contains(&entry.chinese) {
+                    out.push(entry.chinese.clone());
+                }
+            }
+        }
         out
     }
 
@@ -470,10 +480,10 @@ mod tests {
         let g = Glossary::parse(SAMPLE);
         let mut en = en_analyzer();
         assert_eq!(g.head_terms("Wildflower Honey, 16 oz", &mut en), ["honey", "蜂蜜", "蜜"]);
-        assert_eq!(g.head_terms("Dried Tart Cherries 1 lb Bag", &mut en), ["cherries", "樱桃干"]);
+        assert_eq!(g.head_terms("Dried Tart Cherries 1 lb Bag", &mut en), ["cherries", "樱桃干", "樱桃"]);
         assert_eq!(g.head_terms("Honey Roasted Apples", &mut en), ["apples", "苹果"]);
         assert_eq!(g.head_terms("Apples with Honey", &mut en), ["apples", "苹果"]);
-        assert_eq!(g.head_terms("Vanilla Ice Cream Gift Set", &mut en), ["cream", "冰淇淋"]);
+        assert_eq!(g.head_terms("Vanilla Ice Cream Gift Set", &mut en), ["cream", "冰淇淋", "面霜"]);
         assert_eq!(g.head_terms("Widget 3000", &mut en), ["widget"]);
         assert!(g.head_terms("16 oz", &mut en).is_empty());
         assert!(g.head_terms("", &mut en).is_empty());

@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Mutex, RwLock};
 
 use tantivy::query::AllQuery;
 use tantivy::schema::{
@@ -18,7 +18,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{self, EN, EN_RAW, GRAMS, ZH, en_analyzer, is_han, jieba};
+use crate::analysis::{self, EN, EN_RAW, GRAMS, LIST, ZH, en_analyzer, han_suffixes, is_han, jieba};
 use crate::collector::{Fruit, Page, SearchCollector};
 use crate::glossary::Glossary;
 use crate::query::{self, Plan};
@@ -97,7 +97,7 @@ fn build_schema() -> (Schema, Fields) {
         gloss_desc: b.add_text_field("gloss_description", text(ZH, false)),
         place: b.add_text_field("place", text(ZH, false)),
         grams_title: b.add_text_field("grams_title", text(GRAMS, false)),
-        head: b.add_text_field("head", text(ZH, false)),
+        head: b.add_text_field("head", text(LIST, false)),
         words: b.add_text_field(
             "words",
             TextOptions::default().set_indexing_options(
@@ -151,8 +151,12 @@ impl Payload {
 /// a snapshot; writes (`upsert`, `remove`, `clear`, `commit`) take the one writer in
 /// turn and become visible together at the next `commit`.
 pub struct SearchIndex {
+    index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` only while [`Self::wait_for_merges`] swaps it (or after it failed to
+    /// make a new one; the next write tries again).
+    writer: Mutex<Option<IndexWriter>>,
+    threads: usize,
     fields: Fields,
     cursor: RwLock<Option<i64>>,
     was_reset: bool,
@@ -254,7 +258,16 @@ impl SearchIndex {
         analysis::register(&index);
         let writer = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { reader, writer: Mutex::new(writer), fields, cursor: RwLock::new(cursor), was_reset, format })
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(Some(writer)),
+            threads,
+            fields,
+            cursor: RwLock::new(cursor),
+            was_reset,
+            format,
+        })
     }
 
     /// Whether `open` found an index of another format (or an unreadable one) and
@@ -271,29 +284,33 @@ impl SearchIndex {
             .iter()
             .map(|d| (self.id_term(&d.product_id.to_string()), self.build_document(d, &mut analyzer)))
             .collect();
-        let writer = self.writer()?;
-        for (id, doc) in built {
-            writer.delete_term(id);
-            writer.add_document(doc)?;
-        }
-        Ok(())
+        self.with_writer(|writer| {
+            for (id, doc) in built {
+                writer.delete_term(id);
+                writer.add_document(doc)?;
+            }
+            Ok(())
+        })
     }
 
     /// Removes documents by product id (unknown ids are ignored). Visible after the
     /// next [`Self::commit`].
     pub fn remove(&self, ids: &[gateway_core::ids::ProductId]) -> Result<(), SearchError> {
-        let writer = self.writer()?;
-        for id in ids {
-            writer.delete_term(self.id_term(&id.to_string()));
-        }
-        Ok(())
+        self.with_writer(|writer| {
+            for id in ids {
+                writer.delete_term(self.id_term(&id.to_string()));
+            }
+            Ok(())
+        })
     }
 
     /// Removes every document, committed or not (a full rebuild starts here). Visible
     /// after the next [`Self::commit`].
     pub fn clear(&self) -> Result<(), SearchError> {
-        self.writer()?.delete_all_documents()?;
-        Ok(())
+        self.with_writer(|writer| {
+            writer.delete_all_documents()?;
+            Ok(())
+        })
     }
 
     /// Makes every change since the last commit durable and visible, storing `cursor`
@@ -303,14 +320,34 @@ impl SearchIndex {
     }
 
     fn commit_payload(&self, cursor: Option<i64>) -> Result<(), SearchError> {
-        let mut writer = self.writer()?;
-        let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&Payload { format: self.format.clone(), cursor }.encode());
-        prepared.commit()?;
-        // Still under the writer lock: two commits reload in the order they committed.
+        self.with_writer(|writer| {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&Payload { format: self.format.clone(), cursor }.encode());
+            prepared.commit()?;
+            // Still under the writer lock: two commits reload in the order they committed.
+            self.reader.reload()?;
+            *self.cursor.write().map_err(|_| SearchError::Poisoned)? = cursor;
+            Ok(())
+        })
+    }
+
+    /// Waits until the background merges of segments are done, then makes the merged
+    /// segments visible. Merges also become visible at the next commit; this is for
+    /// tools, benchmarks and before a backup. Uncommitted changes are discarded: commit
+    /// first.
+    pub fn wait_for_merges(&self) -> Result<(), SearchError> {
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        if let Some(writer) = guard.take() {
+            writer.wait_merging_threads()?;
+        }
+        *guard = Some(self.new_writer()?);
         self.reader.reload()?;
-        *self.cursor.write().map_err(|_| SearchError::Poisoned)? = cursor;
         Ok(())
+    }
+
+    /// Number of segments searches go through (merges lower it).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// The cursor stored by the last commit; `None` for a new or reset index.
@@ -385,8 +422,19 @@ impl SearchIndex {
         })
     }
 
-    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>, SearchError> {
-        self.writer.lock().map_err(|_| SearchError::Poisoned)
+    fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>) -> Result<T, SearchError> {
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        if guard.is_none() {
+            *guard = Some(self.new_writer()?);
+        }
+        match guard.as_mut() {
+            Some(writer) => f(writer),
+            None => Err(SearchError::Poisoned),
+        }
+    }
+
+    fn new_writer(&self) -> Result<IndexWriter, SearchError> {
+        Ok(self.index.writer_with_num_threads(self.threads, self.threads * WRITER_MEMORY_PER_THREAD)?)
     }
 
     fn id_term(&self, id: &str) -> Term {
@@ -431,10 +479,14 @@ impl SearchIndex {
             doc.add_text(f.gloss_desc, &gloss);
             doc.add_text(f.grams_desc, &gloss);
         }
-        let mut head = glossary.head_terms(&d.title_en, analyzer).join(" ");
-        if let Some(zh) = title_zh.as_deref().and_then(chinese_head) {
-            head.push(' ');
-            head.push_str(zh);
+        let mut head = String::new();
+        let zh_head = title_zh.as_deref().and_then(chinese_head).map(str::to_string);
+        for term in glossary.head_terms(&d.title_en, analyzer).into_iter().chain(zh_head) {
+            let suffixes: Vec<&str> = if term.chars().any(is_han) { han_suffixes(&term) } else { vec![term.as_str()] };
+            for t in suffixes {
+                head.push_str(t);
+                head.push(' ');
+            }
         }
         if !head.trim().is_empty() {
             doc.add_text(f.head, &head);
@@ -458,8 +510,8 @@ impl SearchIndex {
 
 /// The head of a Chinese title: the last word of its first run of two Han characters
 /// or more ("加州烤杏仁 盐焗" → 杏仁), with the word before it when it is a single
-/// character ("科纳咖啡豆" → 科纳咖啡豆, not 豆). The index segments it again, in
-/// search mode, so 咖啡豆 is among its words.
+/// character ("科纳咖啡豆" → 科纳咖啡豆, not 豆). Its dictionary suffixes (咖啡豆) are
+/// indexed with it.
 fn chinese_head(title_zh: &str) -> Option<&str> {
     let run = title_zh.split(|c: char| !is_han(c)).find(|run| run.chars().count() >= 2)?;
     let words = jieba().cut(run, true);

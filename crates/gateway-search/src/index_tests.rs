@@ -268,6 +268,9 @@ fn upsert_replaces_remove_removes_clear_clears() {
     assert_eq!(find(&index, "jam"), Vec::<String>::new());
     assert_eq!(index.len(), 1);
 
+    index.wait_for_merges().unwrap();
+    assert_eq!((index.len(), index.cursor()), (1, Some(7)));
+    assert!(index.segment_count() >= 1);
     index.clear().unwrap();
     index.commit(8).unwrap();
     assert_eq!((index.len(), index.cursor()), (0, Some(8)));

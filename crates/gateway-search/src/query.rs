@@ -29,7 +29,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-use crate::analysis::{en_analyzer, is_han, jieba, normalize_width, query_grams, terms};
+use crate::analysis::{en_analyzer, en_raw_analyzer, is_han, jieba, normalize_width, query_grams, terms};
 use crate::index::Fields;
 use crate::states;
 
@@ -59,7 +59,7 @@ const W_HEAD: f32 = 2.0;
 /// says nothing about the listing ("honey" → "honeycrisp" is rare, not relevant).
 const W_FUZZY: f32 = 0.4;
 const W_PREFIX: f32 = 0.6;
-const EXPANSION_SCORE: f32 = 2.0;
+const EXPANSION_SCORE: f32 = 3.0;
 /// Dis-max tie breaker: other fields matching the same word add this fraction.
 const TIE_BREAKER: f32 = 0.1;
 /// Most expansions kept per word and field.
@@ -87,7 +87,8 @@ const CODE_WORDS: &[&str] = &["in", "or", "me", "hi", "ok", "oh", "id", "de", "p
 /// A word of the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Word {
-    /// `raw`: lower-cased; `stem`: as the English analyzer indexes it.
+    /// `raw`: lower-cased and folded, as the words field has it; `stem`: as the English
+    /// fields have it.
     Latin {
         raw: String,
         stem: String,
@@ -109,6 +110,7 @@ impl Word {
 pub(crate) fn words(text: &str) -> Vec<Word> {
     let text = normalize_width(text);
     let mut analyzer = en_analyzer();
+    let mut raw_analyzer = en_raw_analyzer();
     let mut out = Vec::new();
     let mut run = String::new();
     let mut run_han = false;
@@ -122,9 +124,11 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
                     out.extend(split_stop_affixes(token.word).into_iter().map(|w| Word::Han(w.to_string())));
                 }
             }
-        } else if let Some(stem) = terms(&mut analyzer, run).into_iter().next() {
+        } else if let (Some(stem), Some(raw)) =
+            (terms(&mut analyzer, run).into_iter().next(), terms(&mut raw_analyzer, run).into_iter().next())
+        {
             let capitals = run.chars().all(|c| c.is_ascii_uppercase());
-            out.push(Word::Latin { raw: run.to_lowercase(), stem, capitals });
+            out.push(Word::Latin { raw, stem, capitals });
         }
         run.clear();
     };
@@ -181,7 +185,10 @@ pub(crate) fn plan(text: &str, searcher: &Searcher, f: &Fields) -> tantivy::Resu
         let is_last = i + 1 == words.len() && last_latin == Some(i);
         let (clause, head) = match word {
             Word::Latin { raw, stem, capitals } => {
-                (latin_clause(searcher, f, raw, stem, *capitals, is_last)?, term(f.head, stem, W_HEAD))
+                let expansions = expansions(searcher, f, raw, stem, is_last)?;
+                let mut head = vec![term(f.head, stem, W_HEAD)];
+                head.extend(expansions.iter().map(|(e, factor)| const_term(f.head, e, W_HEAD * factor * EXPANSION_SCORE)));
+                (latin_clause(f, stem, raw, *capitals, &expansions), dismax(head))
             }
             Word::Han(w) => (han_clause(f, w), term(f.head, w, W_HEAD)),
         };
@@ -221,14 +228,7 @@ fn dismax(disjuncts: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, TIE_BREAKER))
 }
 
-fn latin_clause(
-    searcher: &Searcher,
-    f: &Fields,
-    raw: &str,
-    stem: &str,
-    capitals: bool,
-    is_last: bool,
-) -> tantivy::Result<Box<dyn Query>> {
+fn latin_clause(f: &Fields, stem: &str, raw: &str, capitals: bool, expansions: &[(String, f32)]) -> Box<dyn Query> {
     let mut d = vec![
         term(f.title_en, stem, W_TITLE_EN),
         term(f.desc_en, stem, W_DESC_EN),
@@ -245,11 +245,11 @@ fn latin_clause(
         let query = TermQuery::new(Term::from_field_text(f.state, state.code), IndexRecordOption::Basic);
         d.push(Box::new(ConstScoreQuery::new(Box::new(query), W_PLACE * 2.0)));
     }
-    for (expansion, factor) in expansions(searcher, f, raw, stem, is_last)? {
-        d.push(const_term(f.title_en, &expansion, W_TITLE_EN * factor * EXPANSION_SCORE));
-        d.push(const_term(f.desc_en, &expansion, W_DESC_EN * factor * EXPANSION_SCORE));
+    for (expansion, factor) in expansions {
+        d.push(const_term(f.title_en, expansion, W_TITLE_EN * factor * EXPANSION_SCORE));
+        d.push(const_term(f.desc_en, expansion, W_DESC_EN * factor * EXPANSION_SCORE));
     }
-    Ok(dismax(d))
+    dismax(d)
 }
 
 /// Typo and prefix expansions of an English word, as stems with their weight factor:
@@ -296,6 +296,10 @@ fn expansions(
             }
         }
     }
+    // A last word that some words start with is being typed, not mistyped.
+    if !best(prefixed.clone(), "", &mut en_analyzer()).is_empty() {
+        typos.clear();
+    }
     let mut analyzer = en_analyzer();
     let mut out: Vec<(String, f32)> = Vec::new();
     for (found, factor) in [(prefixed, W_PREFIX), (typos, W_FUZZY)] {
@@ -326,6 +330,10 @@ fn best(found: HashMap<Vec<u8>, u64>, exclude: &str, analyzer: &mut tantivy::tok
 
 /// A Chinese unit (a word or a sub-word) in every Chinese field and as grams.
 fn han_unit(f: &Fields, unit: &str) -> Box<dyn Query> {
+    // A single character is rarely a word of its own in the index (茶 inside 绿茶,
+    // 茶包): its grams stand for the word and weigh like a glossary match.
+    let single = unit.chars().count() == 1;
+    let (grams_title, grams_desc) = if single { (W_GLOSS_TITLE, W_GLOSS_DESC) } else { (W_GRAMS_TITLE, W_GRAMS_DESC) };
     dismax(vec![
         term(f.title_zh, unit, W_TITLE_ZH),
         term(f.gloss_title, unit, W_GLOSS_TITLE),
@@ -333,8 +341,8 @@ fn han_unit(f: &Fields, unit: &str) -> Box<dyn Query> {
         term(f.gloss_desc, unit, W_GLOSS_DESC),
         term(f.merchant_zh, unit, W_MERCHANT),
         term(f.place, unit, W_PLACE),
-        grams(f.grams_title, unit, W_GRAMS_TITLE),
-        grams(f.grams_desc, unit, W_GRAMS_DESC),
+        grams(f.grams_title, unit, grams_title),
+        grams(f.grams_desc, unit, grams_desc),
     ])
 }
 

@@ -11,6 +11,7 @@ pub mod buy_rows;
 mod buy_store;
 pub mod rows;
 pub mod search_feed_store;
+mod storefront_store;
 
 #[doc(hidden)]
 pub use {async_trait, chrono, gateway_core, gateway_store, serde_json, sqlx, uuid};
@@ -84,6 +85,7 @@ macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
         $crate::impl_buy_store!($store, $db);
         $crate::impl_search_feed_store!($store, $db);
+        $crate::impl_storefront_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

@@ -142,6 +142,7 @@ macro_rules! store_conformance_tests {
             search_feed_entries_by_product_and_merchant,
             search_feed_merchant_changes_write_events,
             search_feed_order_products,
+            storefront_newest_for_sale_and_state_counts,
         );
     };
 }
@@ -169,9 +170,13 @@ mod tests {
     #[test]
     fn every_scenario_is_listed_in_the_macro() {
         // The scenarios of scenarios.rs and of its child modules (re-exported there).
-        let scenarios =
-            [include_str!("scenarios.rs"), include_str!("scenarios/buy.rs"), include_str!("scenarios/search_feed.rs")]
-                .concat();
+        let scenarios = [
+            include_str!("scenarios.rs"),
+            include_str!("scenarios/buy.rs"),
+            include_str!("scenarios/search_feed.rs"),
+            include_str!("scenarios/storefront.rs"),
+        ]
+        .concat();
         let lib = include_str!("lib.rs");
         let listed: Vec<&str> = lib
             .split("$crate::__store_conformance_tests!($factory;")

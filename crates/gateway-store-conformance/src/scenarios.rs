@@ -260,6 +260,8 @@ mod buy;
 mod search_feed;
 pub use buy::*;
 pub use search_feed::*;
+mod storefront;
+pub use storefront::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

@@ -10,11 +10,13 @@ mod buy;
 mod error;
 mod records;
 mod search_feed;
+mod storefront;
 
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
 pub use records::*;
 pub use search_feed::{CatalogEntry, SearchFeedStore};
+pub use storefront::{StateCount, StorefrontStore};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -157,6 +159,7 @@ pub trait Store:
     + CartStore
     + OrderStore
     + SearchFeedStore
+    + StorefrontStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

@@ -1,11 +1,13 @@
 //! Gateway's HTTP edge. Handlers are thin: extract (auth, validated body), call one
-//! gateway-app function, write JSON. Routes and the OpenAPI document come from the
-//! same annotations (utoipa-axum), so they cannot drift apart.
+//! gateway-app function, write JSON (`api`) or render a page (`ui`). The API's routes
+//! and its OpenAPI document come from the same annotations (utoipa-axum), so they
+//! cannot drift apart.
 
 pub mod api;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod ui;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -22,18 +24,42 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub app: App,
     pub metrics: Arc<metrics::Metrics>,
+    pub web: Arc<ui::WebState>,
     openapi_json: Arc<String>,
 }
 
-/// The whole HTTP surface over `app`.
+/// Settings of the HTTP edge that are not the app's.
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// Mark every cookie `Secure`: for a site served over HTTPS through a proxy that
+    /// does not send `X-Forwarded-Proto` (see `ui::session::secure_request`).
+    pub secure_cookies: bool,
+}
+
+/// The whole HTTP surface over `app`, with default web settings.
 pub fn router(app: App) -> Router {
+    router_with(app, WebSettings::default())
+}
+
+/// The whole HTTP surface over `app`: the JSON API and the pages.
+pub fn router_with(app: App, settings: WebSettings) -> Router {
     let (api_router, openapi) = api::routes().split_for_parts();
     let openapi_json = openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_string());
-    let state = AppState { app, metrics: Arc::new(metrics::Metrics::default()), openapi_json: Arc::new(openapi_json) };
+    let web = ui::WebState {
+        csrf_key: ui::csrf::CsrfKey::new(app.derived_key("web csrf")),
+        secure_cookies: settings.secure_cookies,
+    };
+    let state = AppState {
+        app,
+        metrics: Arc::new(metrics::Metrics::default()),
+        web: Arc::new(web),
+        openapi_json: Arc::new(openapi_json),
+    };
     api_router
         .route("/api/openapi.json", axum::routing::get(openapi_document))
-        .fallback(error::not_found_fallback)
-        .method_not_allowed_fallback(error::method_not_allowed_fallback)
+        .merge(ui::routes())
+        .fallback(ui::fallback)
+        .method_not_allowed_fallback(ui::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

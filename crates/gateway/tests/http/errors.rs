@@ -99,7 +99,7 @@ async fn unknown_and_malformed_ids_and_routes_are_404() {
         "/api/v1/merchants/%00",
         "/api/v1/merchants/0190f000-0000-7000-8000-000000000000/products",
         "/api/v1/nothing-here",
-        "/",
+        "/api/nothing-here",
     ] {
         s.get(path, None).await.problem(404, "not_found");
     }

@@ -10,5 +10,6 @@ mod common;
 mod errors;
 mod merchants;
 mod ops;
+mod pages;
 mod search;
 mod startup;

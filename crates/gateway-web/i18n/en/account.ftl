@@ -1,0 +1,26 @@
+# Accounts: sign-in, sign-up, identity.
+auth-email = E-mail
+auth-password = Password
+auth-password-hint = 8 to 128 characters.
+auth-wrong-credentials = The e-mail or the password is not right.
+login-title = Sign in
+login-submit = Sign in
+login-no-account = No account yet?
+signup-title = Create an account
+signup-submit = Create the account
+signup-have-account = Already have an account?
+signup-role = I want to
+signup-role-consumer = shop (shopper in mainland China)
+signup-role-merchant = sell (business in the United States)
+identity-title = Identity verification
+identity-why = Cross-border imports are declared to Chinese customs in the buyer's name, and count against each person's annual limit. Your ID number is stored encrypted and shown only masked.
+identity-saved = Your identity is verified.
+identity-change = Change
+identity-go = Verify your identity
+identity-real-name = Real name
+identity-real-name-hint = As on your resident identity card.
+identity-id-number = Resident identity number
+identity-id-number-hint = 18 characters; the last may be X.
+identity-phone = Mobile number
+identity-phone-hint = 11 digits, e.g. 13800138000.
+identity-save = Save

@@ -1,0 +1,84 @@
+# The storefront: home, product, cart, checkout, orders.
+home-title = American goods, shipped to China
+home-heading = Straight from American farms and small businesses
+home-intro = Every price is the landed price in yuan: freight and import taxes included, within China's cross-border e-commerce rules.
+home-featured = New arrivals
+home-no-products = No products are for sale yet.
+home-by-state = Shop by state
+product-sold-by = Sold by
+product-origin = Origin
+product-net-content = Net content
+product-weight = Shipping weight
+product-class = Category
+product-story = About the maker
+product-not-for-sale = This product is not for sale at the moment.
+price-landed-hint = The price of one item bought alone, delivered: goods, international freight and import taxes.
+price-breakdown = What the price is made of
+stock-out = Sold out
+stock-left = { $count } in stock
+amount-goods = Goods
+amount-freight = Freight
+amount-duty = Customs duty
+amount-consumption-tax = Consumption tax
+amount-vat = Import VAT
+amount-tax = Taxes in all
+amount-total = Total
+regime-cbec = Cross-border e-commerce rate: no duty, 70% of import VAT and consumption tax.
+regime-full-tax = A single item above 5,000 yuan: full duty and taxes apply.
+cart-title = Cart
+cart-empty = Your cart is empty.
+cart-continue = Continue shopping
+cart-count = { $count } items
+cart-split = { $count ->
+    [one] Your cart makes one order.
+   *[other] Your cart makes { $count } orders: one per merchant, each shipped and declared to customs on its own.
+}
+cart-order-from = Order { $index } from
+cart-product = Product
+cart-quantity = Quantity
+cart-unit-price = ¥{ $price } each
+cart-update = Update
+cart-remove = Remove
+cart-add = Add to cart
+cart-weight = Shipping weight: { $grams } g
+cart-grand-total = To pay:
+cart-checkout = Check out
+cart-login-to-buy = Sign in to buy
+checkout-title = Check out
+checkout-address = Delivery address
+checkout-pay = Pay ¥{ $total }
+checkout-sandbox = Payments on this demo go through a test provider: no real money moves.
+address-recipient = Recipient
+address-phone = Mobile number
+address-province = Province
+address-city = City
+address-district = District
+address-street = Street and number
+address-postal-code = Postal code
+address-postal-code-hint = Six digits, e.g. 100000
+orders-title = My orders
+orders-none = You have no orders yet.
+orders-placed = { $count ->
+    [one] Thank you! Your order is placed and paid.
+   *[other] Thank you! Your { $count } orders are placed and paid.
+}
+orders-more = Older orders
+orders-back = All my orders
+order-number = Order { $number }
+order-status = Status
+order-merchant = Merchant
+order-placed-at = Placed
+order-carrier = Carrier
+order-tracking = Tracking number
+order-not-shipped = not shipped yet
+order-ship-to = Ship to
+order-id = Order id
+order-cancel = Cancel order
+order-confirm-delivery = Confirm delivery
+order-return = Return
+order-status-paid = Paid
+order-status-shipped = Shipped
+order-status-delivered = Delivered
+order-status-cancelled = Cancelled
+order-status-returned = Returned
+order-status-other = Unknown

@@ -1,0 +1,26 @@
+# 账户：登录、注册、实名认证。
+auth-email = 电子邮箱
+auth-password = 密码
+auth-password-hint = 8 到 128 个字符。
+auth-wrong-credentials = 电子邮箱或密码不正确。
+login-title = 登录
+login-submit = 登录
+login-no-account = 还没有账户？
+signup-title = 注册账户
+signup-submit = 注册
+signup-have-account = 已有账户？
+signup-role = 我想要
+signup-role-consumer = 购物（中国大陆消费者）
+signup-role-merchant = 销售（美国商家）
+identity-title = 实名认证
+identity-why = 跨境进口商品以购买人的名义向中国海关申报，并计入个人年度限额。您的身份证号码加密保存，只显示部分号码。
+identity-saved = 您已完成实名认证。
+identity-change = 修改
+identity-go = 去实名认证
+identity-real-name = 真实姓名
+identity-real-name-hint = 与居民身份证上的姓名一致。
+identity-id-number = 居民身份证号码
+identity-id-number-hint = 18 位，最后一位可以是 X。
+identity-phone = 手机号码
+identity-phone-hint = 11 位数字，例如 13800138000。
+identity-save = 保存

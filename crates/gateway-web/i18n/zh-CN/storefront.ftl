@@ -1,0 +1,84 @@
+# 店面：首页、商品、购物车、结算、订单。
+home-title = 美国好物，直邮中国
+home-heading = 来自美国农场和小企业的好物
+home-intro = 所有价格均为到手价（人民币）：已含运费和进口税费，符合中国跨境电商零售进口政策。
+home-featured = 新品上架
+home-no-products = 暂时还没有在售商品。
+home-by-state = 按州选购
+product-sold-by = 商家
+product-origin = 产地
+product-net-content = 净含量
+product-weight = 运输重量
+product-class = 类别
+product-story = 关于商家
+product-not-for-sale = 此商品目前不在售。
+price-landed-hint = 单独购买一件的到手价：商品、国际运费和进口税费。
+price-breakdown = 价格明细
+stock-out = 已售罄
+stock-left = 库存 { $count } 件
+amount-goods = 商品
+amount-freight = 运费
+amount-duty = 关税
+amount-consumption-tax = 消费税
+amount-vat = 进口增值税
+amount-tax = 税费合计
+amount-total = 合计
+regime-cbec = 跨境电商综合税：关税为零，进口增值税和消费税按 70% 征收。
+regime-full-tax = 单件商品超过 5000 元：按一般贸易全额征收关税和税费。
+cart-title = 购物车
+cart-empty = 您的购物车是空的。
+cart-continue = 继续购物
+cart-count = { $count } 件商品
+cart-split = { $count ->
+    [one] 您的购物车将生成 1 个订单。
+   *[other] 您的购物车将生成 { $count } 个订单：每个商家一个订单，分别发货、分别向海关申报。
+}
+cart-order-from = 订单 { $index }：
+cart-product = 商品
+cart-quantity = 数量
+cart-unit-price = 单价 ¥{ $price }
+cart-update = 更新
+cart-remove = 移除
+cart-add = 加入购物车
+cart-weight = 运输重量：{ $grams } 克
+cart-grand-total = 应付：
+cart-checkout = 去结算
+cart-login-to-buy = 登录后购买
+checkout-title = 结算
+checkout-address = 收货地址
+checkout-pay = 支付 ¥{ $total }
+checkout-sandbox = 本演示站点使用测试支付通道，不会产生真实扣款。
+address-recipient = 收件人
+address-phone = 手机号码
+address-province = 省份
+address-city = 城市
+address-district = 区县
+address-street = 街道和门牌号
+address-postal-code = 邮政编码
+address-postal-code-hint = 6 位数字，例如 100000
+orders-title = 我的订单
+orders-none = 您还没有订单。
+orders-placed = { $count ->
+    [one] 谢谢！您的订单已下单并支付。
+   *[other] 谢谢！您的 { $count } 个订单已下单并支付。
+}
+orders-more = 更早的订单
+orders-back = 全部订单
+order-number = 订单 { $number }
+order-status = 状态
+order-merchant = 商家
+order-placed-at = 下单时间
+order-carrier = 承运商
+order-tracking = 运单号
+order-not-shipped = 尚未发货
+order-ship-to = 收货信息
+order-id = 订单编号
+order-cancel = 取消订单
+order-confirm-delivery = 确认收货
+order-return = 退货
+order-status-paid = 已支付
+order-status-shipped = 已发货
+order-status-delivered = 已签收
+order-status-cancelled = 已取消
+order-status-returned = 已退货
+order-status-other = 未知

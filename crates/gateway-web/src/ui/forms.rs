@@ -1,0 +1,227 @@
+//! Forms: the CSRF-checked form extractor, and the app's errors turned into messages
+//! beside the fields at fault, in the page's language.
+
+use super::context::Ctx;
+use super::csrf;
+use super::errors;
+use crate::AppState;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use gateway_app::AppError;
+use serde::de::DeserializeOwned;
+
+/// A posted form whose CSRF token checked out, with the page context of the request.
+/// Anything else — no token, a wrong one, a body that is not a form — is answered
+/// with an error page (403, 415, 400), never a 500.
+pub struct PageForm<T> {
+    pub ctx: Ctx,
+    pub data: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(errors::page(&ctx, StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-bad-form"));
+        }
+        let Ok(bytes) = axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await else {
+            return Err(errors::page(&ctx, StatusCode::PAYLOAD_TOO_LARGE, "error-bad-form"));
+        };
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        let token = pairs.iter().find(|(k, _)| k == csrf::FIELD).map(|(_, v)| v.as_str());
+        if !ctx.csrf_ok(token) {
+            tracing::info!(path = %ctx.path, "form refused: missing or wrong CSRF token");
+            return Err(errors::page(&ctx, StatusCode::FORBIDDEN, "error-csrf"));
+        }
+        match serde_urlencoded::from_bytes::<T>(&bytes) {
+            Ok(data) => Ok(PageForm { ctx, data }),
+            Err(_) => Err(errors::page(&ctx, StatusCode::BAD_REQUEST, "error-bad-form")),
+        }
+    }
+}
+
+/// Messages for a form shown again: one per field at fault, and general ones.
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    pub fields: Vec<(String, String)>,
+    pub general: Vec<String>,
+}
+
+impl FormErrors {
+    /// The message beside `field`, if it is at fault.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.general.is_empty()
+    }
+
+    /// One general message.
+    pub fn general(message: String) -> Self {
+        FormErrors { fields: Vec::new(), general: vec![message] }
+    }
+
+    /// The messages for an app error a form can show (validation, a conflict, a
+    /// refusal); any other error is its own page (`Err`).
+    pub fn from_app(ctx: &Ctx, error: AppError) -> Result<FormErrors, Response> {
+        match error {
+            AppError::Validation(errors) => Ok(FormErrors {
+                fields: errors.iter().map(|e| (e.field.clone(), field_message(ctx, &e.field, &e.message))).collect(),
+                general: vec![ctx.t("form-has-errors")],
+            }),
+            AppError::Conflict { field: Some(field), .. } => {
+                let message = ctx.t_dynamic(&format!("err-taken-{}", key_part(field)), "err-conflict");
+                Ok(FormErrors { fields: vec![(field.to_string(), message)], general: vec![ctx.t("form-has-errors")] })
+            }
+            AppError::Conflict { field: None, .. } => Ok(FormErrors::general(ctx.t("err-conflict"))),
+            AppError::Refused(r) => {
+                let message = problem_message(ctx, r.code, None, r.remaining.as_deref());
+                let fields = r.field.map(|f| vec![(f.clone(), field_message(ctx, &f, &r.message))]).unwrap_or_default();
+                Ok(FormErrors { fields, general: vec![message] })
+            }
+            AppError::InvalidTransition(_) => Ok(FormErrors::general(ctx.t("err-invalid-transition"))),
+            other => Err(ctx.fail(other)),
+        }
+    }
+}
+
+/// One labelled input of a form, with its hint and its error (templates/field.html).
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub value: String,
+    pub error: Option<String>,
+    /// The input's `type`.
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    pub inputmode: &'static str,
+    pub required: bool,
+}
+
+impl Field {
+    /// A required text input named `name`; its error is the one for the same field.
+    pub fn new(name: &'static str, label: String, value: impl Into<String>, errors: &FormErrors) -> Self {
+        Field {
+            name,
+            label,
+            hint: String::new(),
+            value: value.into(),
+            error: errors.get(name).map(str::to_string),
+            kind: "text",
+            autocomplete: "",
+            inputmode: "",
+            required: true,
+        }
+    }
+
+    pub fn hint(mut self, hint: String) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub fn autocomplete(mut self, autocomplete: &'static str) -> Self {
+        self.autocomplete = autocomplete;
+        self
+    }
+
+    pub fn inputmode(mut self, inputmode: &'static str) -> Self {
+        self.inputmode = inputmode;
+        self
+    }
+
+    /// Takes its error from the app's field path `path` (e.g. `address.city`).
+    pub fn error_of(mut self, errors: &FormErrors, path: &str) -> Self {
+        self.error = errors.get(path).map(str::to_string);
+        self
+    }
+}
+
+/// A field path as it appears in a message key: `address.postal_code` → `address-postal_code`.
+fn key_part(field: &str) -> String {
+    field.replace('.', "-")
+}
+
+/// The message for `field`: "required" when it was missing, else the field's own
+/// explanation of what it takes (the app's English text stays in the log).
+pub fn field_message(ctx: &Ctx, field: &str, message: &str) -> String {
+    if message == "is required" {
+        return ctx.t("err-required");
+    }
+    ctx.t_dynamic(&format!("err-field-{}", key_part(field)), "err-invalid")
+}
+
+/// A quote's or a refusal's problem, by its stable code, naming the product and the
+/// remaining quota where there is one.
+pub fn problem_message(ctx: &Ctx, code: &str, product: Option<&str>, remaining: Option<&str>) -> String {
+    let mut key = format!("problem-{code}");
+    if !super::i18n::has(ctx.locale, &key) {
+        return ctx.t("problem-other");
+    }
+    // Without the product or the amount its text names, a general variant if any.
+    let general = format!("{key}-general");
+    if product.is_none() && remaining.is_none() && super::i18n::has(ctx.locale, &general) {
+        key = general;
+    }
+    super::i18n::translate(
+        ctx.locale,
+        &key,
+        &[("product", product.unwrap_or("")), ("remaining", remaining.unwrap_or(""))],
+    )
+}
+
+/// Percent-encodes a query parameter's value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A `next` target that stays on this site (a path, never `//host` or a URL).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_the_site() {
+        assert_eq!(safe_next(Some("/orders?x=1")), "/orders?x=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn encodes_query_values() {
+        assert_eq!(encode("/checkout?a=1&b=野"), "/checkout%3Fa%3D1%26b%3D%E9%87%8E");
+    }
+}

@@ -1,0 +1,202 @@
+//! The consumer's orders: the list (newest first) and each order with its status,
+//! carrier and tracking number, and the actions its status allows.
+
+use super::{Amounts, name, title};
+use crate::AppState;
+use crate::extract::path_id;
+use crate::ui::context::{Ctx, OrPage, PageResult, Text};
+use crate::ui::errors;
+use crate::ui::forms::{FormErrors, PageForm};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, FixedOffset, Utc};
+use gateway_app::orders::OrderView;
+use gateway_app::pagination::PageQuery;
+use gateway_core::order::OrderAction;
+use gateway_core::{MerchantId, OrderId};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Orders a page lists at once.
+const PAGE_SIZE: u32 = 20;
+
+pub struct OrderLine {
+    pub product_id: String,
+    pub title: Text,
+    pub quantity: i64,
+    pub unit_price: String,
+    pub goods: String,
+}
+
+/// An order as the pages show it.
+pub struct OrderSummary {
+    pub id: String,
+    /// The first 8 characters of the id, for the eye.
+    pub short_id: String,
+    pub merchant: Text,
+    pub status_code: &'static str,
+    pub status: String,
+    pub created: String,
+    pub lines: Vec<OrderLine>,
+    pub amounts: Amounts,
+    pub carrier: Option<String>,
+    pub tracking_no: Option<String>,
+    pub address: String,
+    pub recipient: String,
+    pub can_cancel: bool,
+    pub can_confirm: bool,
+    pub can_return: bool,
+}
+
+/// China time, as the buyer reads it.
+fn local_time(at: DateTime<Utc>) -> String {
+    let cst = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!());
+    at.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+}
+
+impl OrderSummary {
+    fn new(ctx: &Ctx, o: &OrderView, merchant: Text) -> Self {
+        let status_code = o.status;
+        let a = &o.address;
+        OrderSummary {
+            id: o.id.clone(),
+            short_id: o.id.chars().rev().take(8).collect::<String>().chars().rev().collect(),
+            merchant,
+            status_code,
+            status: ctx.t_dynamic(&format!("order-status-{status_code}"), "order-status-other"),
+            created: local_time(o.created_at),
+            lines: o
+                .lines
+                .iter()
+                .map(|l| OrderLine {
+                    product_id: l.product_id.clone(),
+                    title: title(ctx, &l.title),
+                    quantity: l.quantity,
+                    unit_price: l.unit_price_cny.clone(),
+                    goods: l.goods.clone(),
+                })
+                .collect(),
+            amounts: Amounts {
+                goods: o.goods.clone(),
+                freight: o.freight.clone(),
+                duty: o.duty.clone(),
+                consumption_tax: o.consumption_tax.clone(),
+                vat: o.vat.clone(),
+                tax: o.tax.clone(),
+                total: o.total.clone(),
+                full_tax: o.regime == "cbec_full_tax",
+            },
+            carrier: o.carrier.clone(),
+            tracking_no: o.tracking_no.clone(),
+            address: format!("{} {} {} {} {}", a.province, a.city, a.district, a.street, a.postal_code),
+            recipient: format!("{} {}", a.recipient, a.phone),
+            // What the order's state machine allows the buyer (gateway-core has the
+            // final word when the button is pressed).
+            can_cancel: status_code == "paid",
+            can_confirm: status_code == "shipped",
+            can_return: status_code == "delivered",
+        }
+    }
+}
+
+/// The merchants' display names, once per merchant.
+async fn merchant_names(s: &AppState, ctx: &Ctx, orders: &[OrderView]) -> Result<HashMap<String, Text>, Response> {
+    let mut names = HashMap::new();
+    for o in orders {
+        if names.contains_key(&o.merchant_id) {
+            continue;
+        }
+        let Ok(id) = o.merchant_id.parse::<MerchantId>() else { continue };
+        let m = s.app.view_merchant(None, id).await.or_page(ctx)?;
+        names.insert(o.merchant_id.clone(), name(ctx, &m.display_name));
+    }
+    Ok(names)
+}
+
+#[derive(Template)]
+#[template(path = "storefront/orders.html")]
+pub struct OrdersPage<'a> {
+    pub c: &'a Ctx,
+    pub orders: Vec<OrderSummary>,
+    pub placed: Option<usize>,
+    pub next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    pub cursor: Option<String>,
+    pub placed: Option<usize>,
+}
+
+pub async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
+    let who = ctx.require_consumer()?;
+    let page = s.app.my_orders(who, &PageQuery { limit: Some(PAGE_SIZE), cursor: q.cursor }).await.or_page(&ctx)?;
+    let names = merchant_names(&s, &ctx, &page.items).await?;
+    let orders = page
+        .items
+        .iter()
+        .map(|o| {
+            let merchant = names.get(&o.merchant_id).cloned().unwrap_or_else(|| ctx.pick("", None));
+            OrderSummary::new(&ctx, o, merchant)
+        })
+        .collect();
+    let view = OrdersPage { c: &ctx, orders, placed: q.placed, next: page.next };
+    Ok(ctx.render(&view))
+}
+
+#[derive(Template)]
+#[template(path = "storefront/order.html")]
+pub struct OrderPage<'a> {
+    pub c: &'a Ctx,
+    pub o: OrderSummary,
+    pub errors: FormErrors,
+}
+
+async fn render(s: &AppState, ctx: &Ctx, id: OrderId, errors: FormErrors, status: StatusCode) -> PageResult {
+    let who = ctx.require_consumer()?;
+    let order = s.app.view_order(who, id).await.or_page(ctx)?;
+    let names = merchant_names(s, ctx, std::slice::from_ref(&order)).await?;
+    let merchant = names.get(&order.merchant_id).cloned().unwrap_or_else(|| ctx.pick("", None));
+    let page = OrderPage { c: ctx, o: OrderSummary::new(ctx, &order, merchant), errors };
+    Ok(ctx.render_status(status, &page))
+}
+
+pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let Ok(id) = path_id::<OrderId>(&id, "order") else {
+        return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
+    };
+    render(&s, &ctx, id, FormErrors::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {}
+
+/// Cancel, confirm delivery or return: the app decides whether the status allows it.
+pub async fn act(
+    State(s): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    form: PageForm<ActForm>,
+) -> PageResult {
+    let ctx = form.ctx;
+    let who = ctx.require_consumer()?.clone();
+    let (Ok(id), Some(action)) = (
+        path_id::<OrderId>(&id, "order"),
+        match action.as_str() {
+            "cancel" => Some(OrderAction::Cancel),
+            "deliver" => Some(OrderAction::Deliver),
+            "return" => Some(OrderAction::Return),
+            _ => None,
+        },
+    ) else {
+        return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
+    };
+    match s.app.act_on_order(&who, id, action, None).await {
+        Ok(_) => Ok(ctx.redirect(&format!("/orders/{id}"))),
+        Err(error) => {
+            let errors = FormErrors::from_app(&ctx, error)?;
+            render(&s, &ctx, id, errors, StatusCode::CONFLICT).await
+        }
+    }
+}
