@@ -109,3 +109,23 @@ async fn migrate_runs_alone_and_bad_settings_fail_clearly() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite: or postgres://"));
     let _ = ADMIN_EMAIL;
 }
+
+#[tokio::test]
+async fn search_reindex_rebuilds_an_index_from_the_database() {
+    // A server with the demo catalog; then the command builds another data
+    // directory's index from the same database, as an operator would on a new host.
+    let s = spawn_with(|settings| settings.demo = true).await;
+    let for_sale = s.get("/api/v1/search?per_page=1", None).await.ok(200)["total"].as_u64().unwrap();
+    assert!(for_sale >= 40, "the demo has products for sale: {for_sale}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .args(["search", "reindex", "--data-dir"])
+        .arg(dir.path())
+        .env("GATEWAY_DATABASE_URL", s.settings.effective_database_url())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "reindex failed: {stdout} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("search index rebuilt: {for_sale} products for sale")), "{stdout}");
+    assert!(dir.path().join("search-index").is_dir(), "the index is in the data directory");
+}
