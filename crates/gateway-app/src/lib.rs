@@ -2,20 +2,26 @@
 //! nothing else: every rule about who may do what, and every validation, lives here
 //! or in gateway-core, once.
 
+pub mod admin;
 pub mod auth;
 pub mod carts;
 pub mod checkout;
+pub mod customs;
 pub mod error;
 pub mod fx;
 pub mod identity;
+pub mod impact;
 pub mod input;
+pub mod merchant_portal;
 pub mod merchants;
 pub mod orders;
 pub mod pagination;
 pub mod payments;
 pub mod pricing;
 pub mod products;
+pub mod sales;
 pub mod search;
+pub mod search_page;
 pub mod secrets;
 pub mod storefront;
 pub mod tax_classes;
@@ -48,6 +54,8 @@ pub struct AppSettings {
     pub session_ttl: chrono::Duration,
     /// The master key of the identity vault (from configuration).
     pub identity_key: [u8; 32],
+    /// The customs registrations the CEB documents name (placeholders by default).
+    pub customs: customs::CustomsSettings,
 }
 
 impl std::fmt::Debug for AppSettings {
@@ -58,7 +66,7 @@ impl std::fmt::Debug for AppSettings {
 
 impl AppSettings {
     pub fn new(identity_key: [u8; 32]) -> Self {
-        Self { session_ttl: chrono::Duration::days(30), identity_key }
+        Self { session_ttl: chrono::Duration::days(30), identity_key, customs: customs::CustomsSettings::default() }
     }
 }
 

@@ -163,6 +163,8 @@ impl Collector for SearchCollector {
             total: 0,
             tax_counts,
             state_counts,
+            tax_block: Vec::new(),
+            state_block: Vec::new(),
         })
     }
 
@@ -223,19 +225,39 @@ pub(crate) struct SegmentSearchCollector {
     total: usize,
     tax_counts: Vec<u64>,
     state_counts: Vec<u64>,
+    /// Buffers for `collect_block`.
+    tax_block: Vec<Option<u64>>,
+    state_block: Vec<Option<u64>>,
 }
 
 impl SegmentSearchCollector {
-    fn key(&self, doc: DocId, score: Score) -> Key {
-        let created = ordered_i64(self.created.first(doc).unwrap_or(i64::MIN));
-        let price = ordered_i64(self.price.first(doc).unwrap_or(0));
-        let (primary, secondary) = match self.sort {
-            Sort::Relevance => (ordered_f32(score), created),
-            Sort::PriceAsc => (!price, created),
-            Sort::PriceDesc => (price, created),
-            Sort::Newest => (created, 0),
+    fn created(&self, doc: DocId) -> u64 {
+        ordered_i64(self.created.first(doc).unwrap_or(i64::MIN))
+    }
+
+    /// Offers a match to the heap. Fast fields are read only as far as needed: most
+    /// matches lose on the primary key to a full heap, and never read the secondary.
+    fn offer(&mut self, doc: DocId, score: Score, price: Option<i64>) {
+        let price = |this: &Self| ordered_i64(price.or_else(|| this.price.first(doc)).unwrap_or(0));
+        let primary = match self.sort {
+            Sort::Relevance => ordered_f32(score),
+            Sort::PriceAsc => !price(self),
+            Sort::PriceDesc => price(self),
+            Sort::Newest => self.created(doc),
         };
-        Key { primary, secondary, segment: Reverse(self.segment), doc: Reverse(doc) }
+        let full = self.heap.len() >= self.window;
+        if full && self.heap.peek().is_some_and(|worst| primary < worst.0.key.primary) {
+            return;
+        }
+        let secondary = if self.sort == Sort::Newest { 0 } else { self.created(doc) };
+        let entry = Entry { key: Key { primary, secondary, segment: Reverse(self.segment), doc: Reverse(doc) }, score };
+        if !full {
+            self.heap.push(Reverse(entry));
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && entry.key > worst.0.key
+        {
+            *worst = Reverse(entry);
+        }
     }
 }
 
@@ -258,9 +280,10 @@ impl SegmentCollector for SegmentSearchCollector {
         if self.in_stock_only && self.in_stock.first(doc) != Some(true) {
             return;
         }
+        let mut price = None;
         if self.min_price != i64::MIN || self.max_price != i64::MAX {
             match self.price.first(doc) {
-                Some(price) if (self.min_price..=self.max_price).contains(&price) => {}
+                Some(p) if (self.min_price..=self.max_price).contains(&p) => price = Some(p),
                 _ => return,
             }
         }
@@ -278,16 +301,47 @@ impl SegmentCollector for SegmentSearchCollector {
             return;
         }
         self.total += 1;
-        if self.window == 0 {
+        if self.window > 0 {
+            self.offer(doc, score, price);
+        }
+    }
+
+    /// Without scoring (an empty text), matches come in blocks: the facet columns are
+    /// read a block at a time, which decodes them much faster than doc by doc.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        if self.in_stock_only || self.min_price != i64::MIN || self.max_price != i64::MAX {
+            for &doc in docs {
+                self.collect(doc, 0.0);
+            }
             return;
         }
-        let entry = Entry { key: self.key(doc, score), score };
-        if self.heap.len() < self.window {
-            self.heap.push(Reverse(entry));
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && entry.key > worst.0.key
-        {
-            *worst = Reverse(entry);
+        let n = docs.len();
+        self.tax_block.clear();
+        self.tax_block.resize(n, None);
+        self.state_block.clear();
+        self.state_block.resize(n, None);
+        if let Some(column) = &self.tax_ords {
+            column.first_vals(docs, &mut self.tax_block);
+        }
+        if let Some(column) = &self.state_ords {
+            column.first_vals(docs, &mut self.state_block);
+        }
+        for (i, &doc) in docs.iter().enumerate() {
+            let (tax, state) = (self.tax_block[i], self.state_block[i]);
+            let tax_ok = self.tax_wanted.accepts(tax);
+            let state_ok = self.state_wanted.accepts(state);
+            if state_ok && let Some(slot) = tax.and_then(|o| self.tax_counts.get_mut(o as usize)) {
+                *slot += 1;
+            }
+            if tax_ok && let Some(slot) = state.and_then(|o| self.state_counts.get_mut(o as usize)) {
+                *slot += 1;
+            }
+            if tax_ok && state_ok {
+                self.total += 1;
+                if self.window > 0 {
+                    self.offer(doc, 0.0, None);
+                }
+            }
         }
     }
 

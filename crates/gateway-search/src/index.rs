@@ -11,14 +11,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
 
-use tantivy::query::AllQuery;
+use tantivy::indexer::LogMergePolicy;
+use tantivy::query::{AllQuery, BooleanQuery, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{self, EN, EN_RAW, GRAMS, LIST, ZH, en_analyzer, han_suffixes, is_han, jieba};
+use crate::analysis::{self, EN, EN_RAW, GRAMS, LIST, ZH, en_analyzer, han_suffixes, is_han, jieba, zh_analyzer};
 use crate::collector::{Fruit, Page, SearchCollector};
 use crate::glossary::Glossary;
 use crate::query::{self, Plan};
@@ -26,7 +27,7 @@ use crate::{Facet, SearchDocument, SearchError, SearchHit, SearchQuery, SearchRe
 
 /// Bump when the schema, an analyzer, the state table or the way documents are built
 /// changes: an index written with another version is wiped and rebuilt on open.
-pub const INDEX_FORMAT_VERSION: u32 = 1;
+pub const INDEX_FORMAT_VERSION: u32 = 4;
 
 /// `offset + limit` is capped here: deeper pages cost a heap that large per search.
 pub const MAX_WINDOW: usize = 10_000;
@@ -41,16 +42,15 @@ pub(crate) struct Fields {
     pub merchant_id: Field,
     pub title_en: Field,
     pub desc_en: Field,
-    pub merchant_en: Field,
+    /// The merchant's Chinese title.
     pub title_zh: Field,
-    pub desc_zh: Field,
-    pub merchant_zh: Field,
     /// The Chinese of the glossary terms found in `title_en`.
     pub gloss_title: Field,
-    /// The Chinese of the glossary terms found in `description_en`.
-    pub gloss_desc: Field,
-    /// The state's English and Chinese names.
-    pub place: Field,
+    /// The merchant's Chinese description and the Chinese of the glossary terms found
+    /// in `description_en` (one field: fewer posting lists per query word).
+    pub desc_zh: Field,
+    /// Who and where: the merchant's names in both languages and the state's names.
+    pub who: Field,
     /// Han grams of the title-level Chinese (own title, glossary of the title, merchant, state).
     pub grams_title: Field,
     /// The head of the title: its last noun in English (stemmed), its glossary Chinese,
@@ -59,8 +59,12 @@ pub(crate) struct Fields {
     /// Title and description words as written (not stemmed): only its dictionary is
     /// used, to expand typos and prefixes.
     pub words: Field,
-    /// Han grams of the description-level Chinese.
-    pub grams_desc: Field,
+    /// Every term of every searchable field (and the state's USPS code), doc ids only:
+    /// the posting list that decides whether a query word matches. One list per word
+    /// makes a multi-word query an intersection of plain term lists, which skips
+    /// through its blocks; the per-field lists are read only to score the listings that
+    /// match every word.
+    pub all: Field,
     pub tax_class: Field,
     pub state: Field,
     pub price: Field,
@@ -89,13 +93,10 @@ fn build_schema() -> (Schema, Fields) {
         merchant_id: b.add_text_field("merchant_id", STORED),
         title_en: b.add_text_field("title_en", text(EN, true)),
         desc_en: b.add_text_field("description_en", text(EN, false)),
-        merchant_en: b.add_text_field("merchant_en", text(EN, false)),
         title_zh: b.add_text_field("title_zh", text(ZH, true)),
         desc_zh: b.add_text_field("description_zh", text(ZH, false)),
-        merchant_zh: b.add_text_field("merchant_zh", text(ZH, false)),
+        who: b.add_text_field("who", text(ZH, false)),
         gloss_title: b.add_text_field("gloss_title", text(ZH, false)),
-        gloss_desc: b.add_text_field("gloss_description", text(ZH, false)),
-        place: b.add_text_field("place", text(ZH, false)),
         grams_title: b.add_text_field("grams_title", text(GRAMS, false)),
         head: b.add_text_field("head", text(LIST, false)),
         words: b.add_text_field(
@@ -107,7 +108,15 @@ fn build_schema() -> (Schema, Fields) {
                     .set_fieldnorms(false),
             ),
         ),
-        grams_desc: b.add_text_field("grams_description", text(GRAMS, false)),
+        all: b.add_text_field(
+            "all",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_index_option(IndexRecordOption::Basic)
+                    .set_fieldnorms(false),
+            ),
+        ),
         tax_class: b.add_text_field(names::TAX_CLASS, STRING | FAST | STORED),
         state: b.add_text_field(names::STATE, STRING | FAST | STORED),
         price: b.add_i64_field(names::PRICE, FAST | STORED),
@@ -256,7 +265,7 @@ impl SearchIndex {
         threads: usize,
     ) -> Result<Self, SearchError> {
         analysis::register(&index);
-        let writer = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+        let writer = writer(&index, threads)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(Self {
             index,
@@ -279,10 +288,10 @@ impl SearchIndex {
     /// Adds documents, replacing any with the same product id (also within the batch:
     /// the last one wins). Visible after the next [`Self::commit`].
     pub fn upsert(&self, docs: Vec<SearchDocument>) -> Result<(), SearchError> {
-        let mut analyzer = en_analyzer();
+        let mut analyzers = Analyzers::new();
         let built: Vec<(Term, TantivyDocument)> = docs
             .iter()
-            .map(|d| (self.id_term(&d.product_id.to_string()), self.build_document(d, &mut analyzer)))
+            .map(|d| (self.id_term(&d.product_id.to_string()), self.build_document(d, &mut analyzers)))
             .collect();
         self.with_writer(|writer| {
             for (id, doc) in built {
@@ -375,7 +384,7 @@ impl SearchIndex {
         let window = q.offset.saturating_add(q.limit).min(MAX_WINDOW);
         let collector = SearchCollector::new(q, sort, window, plan.is_some());
         let fruit = match &plan {
-            None => searcher.search(&AllQuery, &collector)?,
+            None => searcher.search(browse_query(&self.fields, q).as_ref(), &collector)?,
             Some(Plan { strict, relaxed }) => {
                 let fruit = searcher.search(strict.as_ref(), &collector)?;
                 match relaxed {
@@ -434,54 +443,57 @@ impl SearchIndex {
     }
 
     fn new_writer(&self) -> Result<IndexWriter, SearchError> {
-        Ok(self.index.writer_with_num_threads(self.threads, self.threads * WRITER_MEMORY_PER_THREAD)?)
+        writer(&self.index, self.threads)
     }
 
     fn id_term(&self, id: &str) -> Term {
         Term::from_field_text(self.fields.id, id)
     }
 
-    fn build_document(&self, d: &SearchDocument, analyzer: &mut TextAnalyzer) -> TantivyDocument {
+    fn build_document(&self, d: &SearchDocument, analyzers: &mut Analyzers) -> TantivyDocument {
         let f = &self.fields;
         let glossary = Glossary::embedded();
         let mut doc = TantivyDocument::new();
+        let mut all = AllTerms::default();
         doc.add_text(f.id, d.product_id.to_string());
         doc.add_text(f.merchant_id, d.merchant_id.to_string());
         doc.add_text(f.title_en, &d.title_en);
         doc.add_text(f.desc_en, &d.description_en);
-        doc.add_text(f.merchant_en, &d.merchant_name_en);
+        all.add(&mut analyzers.en, &d.title_en);
+        all.add(&mut analyzers.en, &d.description_en);
         let present =
             |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
         let title_zh = present(&d.title_zh);
         let desc_zh = present(&d.description_zh);
         let merchant_zh = present(&d.merchant_name_zh);
-        if let Some(t) = &title_zh {
-            doc.add_text(f.title_zh, t);
-            doc.add_text(f.grams_title, t);
-        }
-        if let Some(t) = &desc_zh {
-            doc.add_text(f.desc_zh, t);
-            doc.add_text(f.grams_desc, t);
-        }
-        if let Some(t) = &merchant_zh {
-            doc.add_text(f.merchant_zh, t);
-            doc.add_text(f.grams_title, t);
-        }
-        let mut gloss = String::new();
-        glossary.expand_into(&d.title_en, analyzer, &mut gloss);
-        if !gloss.is_empty() {
-            doc.add_text(f.gloss_title, &gloss);
-            doc.add_text(f.grams_title, &gloss);
-        }
-        gloss.clear();
-        glossary.expand_into(&d.description_en, analyzer, &mut gloss);
-        if !gloss.is_empty() {
-            doc.add_text(f.gloss_desc, &gloss);
-            doc.add_text(f.grams_desc, &gloss);
-        }
+        let state = d.state.trim().to_ascii_uppercase();
+        let place = states::place_text(&state);
+        let mut gloss_title = String::new();
+        glossary.expand_into(&d.title_en, &mut analyzers.en, &mut gloss_title);
+        let mut gloss_desc = String::new();
+        glossary.expand_into(&d.description_en, &mut analyzers.en, &mut gloss_desc);
+
+        let mut zh = |field: Field, text: &str, all: &mut AllTerms, grams: bool| {
+            if text.is_empty() {
+                return;
+            }
+            doc.add_text(field, text);
+            all.add(&mut analyzers.zh, text);
+            if grams {
+                doc.add_text(f.grams_title, text);
+            }
+        };
+        zh(f.title_zh, title_zh.as_deref().unwrap_or_default(), &mut all, true);
+        zh(f.desc_zh, desc_zh.as_deref().unwrap_or_default(), &mut all, false);
+        zh(f.gloss_title, &gloss_title, &mut all, true);
+        zh(f.desc_zh, &gloss_desc, &mut all, false);
+        zh(f.who, &d.merchant_name_en, &mut all, false);
+        zh(f.who, merchant_zh.as_deref().unwrap_or_default(), &mut all, true);
+        zh(f.who, &place, &mut all, true);
+
         let mut head = String::new();
         let zh_head = title_zh.as_deref().and_then(chinese_head).map(str::to_string);
-        for term in glossary.head_terms(&d.title_en, analyzer).into_iter().chain(zh_head) {
+        for term in glossary.head_terms(&d.title_en, &mut analyzers.en).into_iter().chain(zh_head) {
             let suffixes: Vec<&str> = if term.chars().any(is_han) { han_suffixes(&term) } else { vec![term.as_str()] };
             for t in suffixes {
                 head.push_str(t);
@@ -493,18 +505,59 @@ impl SearchIndex {
         }
         doc.add_text(f.words, &d.title_en);
         doc.add_text(f.words, &d.description_en);
-        let state = d.state.trim().to_ascii_uppercase();
-        let place = states::place_text(&state);
-        if !place.is_empty() {
-            doc.add_text(f.place, &place);
-            doc.add_text(f.grams_title, &place);
+        if states::by_code(&state).is_some() {
+            all.push(state.to_ascii_lowercase());
         }
+        doc.add_pre_tokenized_text(f.all, all.finish());
         doc.add_text(f.tax_class, d.tax_class.trim());
         doc.add_text(f.state, &state);
         doc.add_i64(f.price, d.price_usd_cents);
         doc.add_bool(f.in_stock, d.in_stock);
         doc.add_i64(f.created_at, d.created_at.timestamp_micros());
         doc
+    }
+}
+
+/// The analyzers a document is built with, made once per batch.
+pub(crate) struct Analyzers {
+    en: TextAnalyzer,
+    zh: TextAnalyzer,
+}
+
+impl Analyzers {
+    fn new() -> Self {
+        Self { en: en_analyzer(), zh: zh_analyzer() }
+    }
+}
+
+/// The distinct terms of a document for the `all` field.
+#[derive(Default)]
+struct AllTerms {
+    terms: std::collections::HashSet<String>,
+}
+
+impl AllTerms {
+    fn add(&mut self, analyzer: &mut TextAnalyzer, text: &str) {
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if !self.terms.contains(&token.text) {
+                self.terms.insert(token.text.clone());
+            }
+        }
+    }
+
+    fn push(&mut self, term: String) {
+        self.terms.insert(term);
+    }
+
+    fn finish(self) -> PreTokenizedString {
+        let tokens = self
+            .terms
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
+            .collect();
+        PreTokenizedString { text: String::new(), tokens }
     }
 }
 
@@ -523,8 +576,37 @@ fn chinese_head(title_zh: &str) -> Option<&str> {
     run.get(start..last.byte_end)
 }
 
+/// A writer whose merge policy keeps the segment count low: every search pays a
+/// dictionary lookup per term and segment, so merges start at 4 segments of a size
+/// (tantivy's default is 8).
+fn writer(index: &Index, threads: usize) -> Result<IndexWriter, SearchError> {
+    let writer: IndexWriter = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+    let mut policy = LogMergePolicy::default();
+    policy.set_min_num_segments(4);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
+}
+
 fn writer_threads() -> usize {
     std::thread::available_parallelism().map(|n| n.get().clamp(1, 2)).unwrap_or(1)
+}
+
+/// What an empty text searches. With both a tax-class and a state filter, only
+/// listings that pass one of them count anywhere (in the results, or in the facet of the
+/// other), so their union is enough; otherwise a facet counts over every listing.
+fn browse_query(f: &Fields, q: &SearchQuery) -> Box<dyn Query> {
+    match (q.tax_class.as_deref(), q.state.as_deref()) {
+        (Some(tax), Some(state)) => {
+            let term = |field, value: &str| -> Box<dyn Query> {
+                Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+            };
+            Box::new(BooleanQuery::union(vec![
+                term(f.tax_class, tax.trim()),
+                term(f.state, &state.trim().to_ascii_uppercase()),
+            ]))
+        }
+        _ => Box::new(AllQuery),
+    }
 }
 
 fn facets(counts: Vec<(String, u64)>) -> Vec<Facet> {

@@ -14,8 +14,8 @@
 //!   Chinese and USPS code (see [`states`]), so 蜂蜜 finds "Wildflower Honey" and
 //!   "密歇根 蜂蜜", "Michigan honey" and "MI honey" all find the Michigan jars.
 //! - **Segmentation must not decide recall.** Chinese is segmented with jieba (see
-//!   [`analysis`]); a query word that the listing's text was segmented around still
-//!   matches through its dictionary sub-words or its character pairs.
+//!   `src/analysis.rs`); a query word that the listing's text was segmented around still
+//!   matches through its dictionary sub-words or its character pairs (`src/query.rs`).
 //! - **Every query word must match** (in some field, in some form: exact, stemmed,
 //!   typo-tolerant, as a prefix for the last English word, or through the glossary).
 //!   Particles and stop words (的, "for", 美国 — every product here is American) may
@@ -23,8 +23,12 @@
 //!   more is one word allowed to miss.
 //! - **Ranking**: BM25 per field, with field weights: the merchant's own title (either
 //!   language) above the glossary expansion of it, titles above descriptions, exact words
-//!   above typo and prefix expansions; per query word the best field counts (dis-max)
-//!   so a word repeated in every field does not outweigh the other words.
+//!   above typo and prefix expansions; and a bonus when the word is the head of the
+//!   title (almond in "Roasted Almonds", not in "Almond Butter"; 蜂蜜 in 野花蜂蜜).
+//! - **Fast at a million listings**: a word matches through one posting list holding
+//!   every term of the listing, so a query of several words is an intersection of plain
+//!   term lists; the per-field lists that score are read only for listings that match
+//!   every word. Filters, facets and the page come from fast fields in the same pass.
 //! - **Filters and facets** run in one pass over the matches with fast fields. Facet
 //!   counts are *disjunctive*: the tax-class counts ignore the tax-class filter (but obey
 //!   every other one), and the state counts ignore the state filter, so a shopper who
@@ -34,7 +38,7 @@
 //!   the writer. Changes become visible when [`SearchIndex::commit`] returns, and the
 //!   commit stores the caller's outbox cursor atomically with the documents.
 
-pub mod analysis;
+mod analysis;
 mod collector;
 pub mod glossary;
 mod index;

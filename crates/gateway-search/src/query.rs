@@ -2,20 +2,22 @@
 //!
 //! The text is cut into words: runs of Han characters are segmented with jieba (the
 //! same dictionary as the index), other runs of letters and digits are English-like
-//! words. Every word becomes one clause that must match; stop words and particles
-//! (the, for, 的, 美国 …) become clauses that may match. Each clause is a dis-max over
-//! the fields and forms the word can match in, each with its weight:
+//! words. Every word must match; stop words and particles (the, for, 的, 美国 …) may.
+//! A word matches through the `all` field (every term of every searchable field of the
+//! listing) or one of its fallbacks below, and scores the sum of its weighted BM25 in
+//! each field it occurs in:
 //!
-//! - English word: its stem in the English title, description and merchant name, in
-//!   the Chinese fields (Latin words inside Chinese titles) and in the state names; a
-//!   USPS code ("MI") in the state field; terms of the English title and description
-//!   within edit distance 1 (4+ letters) or 2 (8+ letters) of it; for the last word of
-//!   the query, terms that start with it (typing "map" finds maple).
-//! - Chinese word: the word in the merchant's Chinese title, description and name, in
-//!   the glossary expansions of the English title and description, and in the state
-//!   names; its character pairs in the gram fields (so segmentation differences between
-//!   query and listing cannot lose the match); and, for a word of three characters or
-//!   more, all of its dictionary sub-words (樱桃干 → 樱桃 + 干).
+//! - English word: its stem in the English title and description, in the Chinese title
+//!   (Latin words inside Chinese titles), in the merchant and state names; a USPS code
+//!   ("MI") in the state field; if (nearly) no listing has the word, the words of
+//!   titles and descriptions within edit distance 1 (4+ letters) or 2 (8+ letters) of
+//!   it; for the last word of the query, words that start with it ("map" finds maple).
+//! - Chinese word: the word in the merchant's Chinese title and description, in the
+//!   glossary expansions of the English title and description, and in the merchant and
+//!   state names; its character pairs in the gram field (so segmentation differences
+//!   between query and listing cannot lose the match); and, for a word of three
+//!   characters or more, all of its dictionary sub-words (樱桃干 → 樱桃 + 干). A word
+//!   that already matches [`COMMON_DOC_FREQ`] listings as a word skips these fallbacks.
 //!
 //! Typo and prefix expansions are resolved against the term dictionaries here (at most
 //! a few terms each, the most frequent first), so they are scored by BM25 like any term
@@ -23,9 +25,7 @@
 
 use std::collections::HashMap;
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
@@ -39,13 +39,12 @@ const W_TITLE_EN: f32 = 3.0;
 const W_TITLE_ZH: f32 = 3.0;
 const W_GLOSS_TITLE: f32 = 2.0;
 const W_DESC_EN: f32 = 1.0;
-const W_DESC_ZH: f32 = 1.0;
-const W_GLOSS_DESC: f32 = 0.7;
-const W_MERCHANT: f32 = 1.0;
-const W_PLACE: f32 = 1.5;
-/// Gram fallbacks: a word found only as characters weighs less than the word.
-const W_GRAMS_TITLE: f32 = 1.0;
-const W_GRAMS_DESC: f32 = 0.3;
+/// The merchant's Chinese description and the glossary expansion of the English one.
+const W_DESC_ZH: f32 = 0.8;
+/// Merchant names and state names.
+const W_WHO: f32 = 1.5;
+/// Gram fallback: a word found only as characters weighs less than the word.
+const W_GRAMS: f32 = 1.0;
 /// A Chinese word matched through all of its sub-words (shared among them).
 const W_PIECES: f32 = 0.8;
 /// A two-character word ending in the noun suffix 子 or 儿 matched by its first
@@ -60,10 +59,15 @@ const W_HEAD: f32 = 2.0;
 const W_FUZZY: f32 = 0.4;
 const W_PREFIX: f32 = 0.6;
 const EXPANSION_SCORE: f32 = 3.0;
-/// Dis-max tie breaker: other fields matching the same word add this fraction.
-const TIE_BREAKER: f32 = 0.1;
 /// Most expansions kept per word and field.
 const MAX_EXPANSIONS: usize = 8;
+/// A word that already matches this many listings as a word skips the fallbacks that
+/// exist for segmentation differences and typos (grams, sub-words, edit-distance
+/// expansions): they would add a few low-ranked matches to thousands, at the cost of
+/// long posting lists. Small catalogs never reach it.
+const COMMON_DOC_FREQ: u64 = 1000;
+/// An English word typo expansion is tried for: one that (nearly) no listing has.
+const TYPO_MAX_DOC_FREQ: u64 = 10;
 /// Most dictionary words looked at per prefix and segment.
 const MAX_PREFIX_SCAN: usize = 512;
 
@@ -183,16 +187,13 @@ pub(crate) fn plan(text: &str, searcher: &Searcher, f: &Fields) -> tantivy::Resu
     let mut optional: Vec<Box<dyn Query>> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         let is_last = i + 1 == words.len() && last_latin == Some(i);
-        let (clause, head) = match word {
+        let clause = match word {
             Word::Latin { raw, stem, capitals } => {
                 let expansions = expansions(searcher, f, raw, stem, is_last)?;
-                let mut head = vec![term(f.head, stem, W_HEAD)];
-                head.extend(expansions.iter().map(|(e, factor)| const_term(f.head, e, W_HEAD * factor * EXPANSION_SCORE)));
-                (latin_clause(f, stem, raw, *capitals, &expansions), dismax(head))
+                latin_clause(f, stem, raw, *capitals, &expansions)
             }
-            Word::Han(w) => (han_clause(f, w), term(f.head, w, W_HEAD)),
+            Word::Han(w) => han_clause(searcher, f, w)?,
         };
-        let clause: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(Occur::Must, clause), (Occur::Should, head)]));
         if word.optional() { optional.push(clause) } else { required.push(clause) }
     }
     if required.is_empty() {
@@ -209,9 +210,14 @@ pub(crate) fn plan(text: &str, searcher: &Searcher, f: &Fields) -> tantivy::Resu
         clauses.extend(optional.iter().map(|q| (Occur::Should, q.box_clone())));
         Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>
     });
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = required.into_iter().map(|q| (Occur::Must, q)).collect();
-    clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
-    Ok(Some(Plan { strict: Box::new(BooleanQuery::new(clauses)), relaxed }))
+    // Optional words only add to the score: each is its own lazily read link, so they
+    // cost nothing for listings that do not match every required word.
+    let required: Box<dyn Query> = if required.len() == 1 {
+        required.remove(0)
+    } else {
+        Box::new(BooleanQuery::new(required.into_iter().map(|q| (Occur::Must, q)).collect()))
+    };
+    Ok(Some(Plan { strict: chain(required, optional), relaxed }))
 }
 
 fn term(field: Field, text: &str, weight: f32) -> Box<dyn Query> {
@@ -224,32 +230,49 @@ fn const_term(field: Field, text: &str, score: f32) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(query), score))
 }
 
-fn dismax(disjuncts: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, TIE_BREAKER))
+/// `matcher`, scored by the sum of the `links` that match too. Each link is a
+/// required-optional pair whose optional side tantivy reads only when the listing is
+/// scored, i.e. only for listings that match the whole query. (A disjunction of the
+/// links would be read window by window for every listing the other words are tried
+/// on.)
+fn chain(matcher: Box<dyn Query>, links: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    links
+        .into_iter()
+        .fold(matcher, |acc, link| Box::new(BooleanQuery::new(vec![(Occur::Must, acc), (Occur::Should, link)])))
+}
+
+/// Matches (with no score of its own) if any of the queries does.
+fn any_of(mut matchers: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if matchers.len() == 1 {
+        return matchers.remove(0);
+    }
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::union(matchers)), 0.0))
 }
 
 fn latin_clause(f: &Fields, stem: &str, raw: &str, capitals: bool, expansions: &[(String, f32)]) -> Box<dyn Query> {
-    let mut d = vec![
+    let mut matchers = vec![const_term(f.all, stem, 0.0)];
+    let mut links = vec![
         term(f.title_en, stem, W_TITLE_EN),
         term(f.desc_en, stem, W_DESC_EN),
-        term(f.merchant_en, stem, W_MERCHANT),
         term(f.title_zh, stem, W_TITLE_ZH),
-        term(f.desc_zh, stem, W_DESC_ZH),
-        term(f.merchant_zh, stem, W_MERCHANT),
-        term(f.place, stem, W_PLACE),
+        term(f.who, stem, W_WHO),
+        term(f.head, stem, W_HEAD),
     ];
     if raw.len() == 2
         && (capitals || !CODE_WORDS.contains(&raw))
         && let Some(state) = states::by_code(raw)
     {
-        let query = TermQuery::new(Term::from_field_text(f.state, state.code), IndexRecordOption::Basic);
-        d.push(Box::new(ConstScoreQuery::new(Box::new(query), W_PLACE * 2.0)));
+        // The index has the code in `all` as a word; the state field scores it.
+        links.push(const_term(f.state, state.code, W_WHO * 2.0));
     }
     for (expansion, factor) in expansions {
-        d.push(const_term(f.title_en, expansion, W_TITLE_EN * factor * EXPANSION_SCORE));
-        d.push(const_term(f.desc_en, expansion, W_DESC_EN * factor * EXPANSION_SCORE));
+        let score = factor * EXPANSION_SCORE;
+        matchers.push(const_term(f.all, expansion, 0.0));
+        links.push(const_term(f.title_en, expansion, W_TITLE_EN * score));
+        links.push(const_term(f.desc_en, expansion, W_DESC_EN * score));
+        links.push(const_term(f.head, expansion, W_HEAD * score));
     }
-    dismax(d)
+    chain(any_of(matchers), links)
 }
 
 /// Typo and prefix expansions of an English word, as stems with their weight factor:
@@ -267,8 +290,10 @@ fn expansions(
     if raw.chars().any(|c| c.is_ascii_digit()) {
         return Ok(Vec::new());
     }
+    let df = |field| searcher.doc_freq(&Term::from_field_text(field, stem));
     let distance = match letters {
         0..=3 => 0,
+        _ if df(f.title_en)? + df(f.desc_en)? >= TYPO_MAX_DOC_FREQ => 0,
         4..=7 => 1,
         _ => 2,
     };
@@ -328,22 +353,19 @@ fn best(found: HashMap<Vec<u8>, u64>, exclude: &str, analyzer: &mut tantivy::tok
     found.into_iter().map(|(k, _)| k).collect()
 }
 
-/// A Chinese unit (a word or a sub-word) in every Chinese field and as grams.
-fn han_unit(f: &Fields, unit: &str) -> Box<dyn Query> {
-    // A single character is rarely a word of its own in the index (茶 inside 绿茶,
-    // 茶包): its grams stand for the word and weigh like a glossary match.
-    let single = unit.chars().count() == 1;
-    let (grams_title, grams_desc) = if single { (W_GLOSS_TITLE, W_GLOSS_DESC) } else { (W_GRAMS_TITLE, W_GRAMS_DESC) };
-    dismax(vec![
-        term(f.title_zh, unit, W_TITLE_ZH),
-        term(f.gloss_title, unit, W_GLOSS_TITLE),
-        term(f.desc_zh, unit, W_DESC_ZH),
-        term(f.gloss_desc, unit, W_GLOSS_DESC),
-        term(f.merchant_zh, unit, W_MERCHANT),
-        term(f.place, unit, W_PLACE),
-        grams(f.grams_title, unit, grams_title),
-        grams(f.grams_desc, unit, grams_desc),
-    ])
+/// What makes a Chinese word (or sub-word) match: the word itself in any field, and,
+/// when `fallbacks`, its grams (a word of two characters that the dictionary knows is
+/// a word of the index wherever it occurs: search mode emits it inside longer words
+/// too, so its gram would only repeat the same matches).
+fn han_matcher(f: &Fields, unit: &str, fallbacks: bool) -> Box<dyn Query> {
+    let mut matchers = vec![const_term(f.all, unit, 0.0)];
+    match unit.chars().count() {
+        1 => matchers.push(const_term(f.grams_title, unit, 0.0)),
+        2 if jieba().has_word(unit) => {}
+        _ if fallbacks => matchers.push(Box::new(ConstScoreQuery::new(grams(f.grams_title, unit, 1.0), 0.0))),
+        _ => {}
+    }
+    any_of(matchers)
 }
 
 /// The conjunction of a unit's grams, weighted so that a long word's many grams do
@@ -358,21 +380,41 @@ fn grams(field: Field, unit: &str, weight: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(all), weight / n))
 }
 
-fn han_clause(f: &Fields, word: &str) -> Box<dyn Query> {
-    let mut alternatives = vec![han_unit(f, word)];
-    let pieces = pieces(word);
-    if pieces.len() >= 2 {
-        let weight = W_PIECES / pieces.len() as f32;
-        let all = BooleanQuery::intersection(pieces.iter().map(|p| han_unit(f, p)).collect());
-        alternatives.push(Box::new(BoostQuery::new(Box::new(all), weight)));
-    }
+fn han_clause(searcher: &Searcher, f: &Fields, word: &str) -> tantivy::Result<Box<dyn Query>> {
     let chars: Vec<char> = word.chars().collect();
+    let df = |field| searcher.doc_freq(&Term::from_field_text(field, word));
+    let fallbacks = chars.len() < 3 || df(f.all)? < COMMON_DOC_FREQ;
+    let mut matchers = vec![han_matcher(f, word, fallbacks)];
+    let mut links = vec![
+        term(f.title_zh, word, W_TITLE_ZH),
+        term(f.gloss_title, word, W_GLOSS_TITLE),
+        term(f.desc_zh, word, W_DESC_ZH),
+        term(f.who, word, W_WHO),
+        term(f.head, word, W_HEAD),
+    ];
+    match chars.len() {
+        // A single character is rarely a word of its own in the index (茶 inside 绿茶,
+        // 茶包): its gram stands for the word and weighs like a glossary match.
+        1 => links.push(term(f.grams_title, word, W_GLOSS_TITLE)),
+        2 => {}
+        _ if fallbacks => links.push(grams(f.grams_title, word, W_GRAMS)),
+        _ => {}
+    }
+    let pieces = if fallbacks { pieces(word) } else { Vec::new() };
+    if pieces.len() >= 2 {
+        let all = BooleanQuery::intersection(pieces.iter().map(|p| han_matcher(f, p, true)).collect());
+        matchers.push(Box::new(all));
+        let scored = BooleanQuery::intersection(pieces.iter().map(|p| han_matcher(f, p, true)).collect());
+        links.push(Box::new(ConstScoreQuery::new(Box::new(scored), W_PIECES)));
+    }
     if let [first, '子' | '儿'] = chars[..]
         && is_han(first)
     {
-        alternatives.push(grams(f.grams_title, &first.to_string(), W_GRAMS_TITLE * W_SUFFIXLESS));
+        let first = first.to_string();
+        matchers.push(const_term(f.grams_title, &first, 0.0));
+        links.push(const_term(f.grams_title, &first, W_GRAMS * W_SUFFIXLESS * EXPANSION_SCORE));
     }
-    if alternatives.len() == 1 { alternatives.remove(0) } else { dismax(alternatives) }
+    Ok(chain(any_of(matchers), links))
 }
 
 /// The dictionary sub-words covering a word of three characters or more, left to

@@ -25,11 +25,14 @@ use serde::Deserialize;
 
 const K: usize = 10;
 
-const MIN_PRECISION_AT_10: f64 = 0.0;
-const MIN_RECALL_AT_10: f64 = 0.0;
-const MIN_R_PRECISION: f64 = 0.0;
-const MIN_MRR: f64 = 0.0;
-const MIN_FULL_RECALL: f64 = 0.0;
+// Reached (190 queries, 378 listings, glossary of 2026-11): P@10 0.964, R@10 0.961,
+// R-precision 0.942, MRR 0.995, full recall 0.963. The margin leaves room for glossary
+// updates; a change in ranking or analysis that costs more than that is a regression.
+const MIN_PRECISION_AT_10: f64 = 0.93;
+const MIN_RECALL_AT_10: f64 = 0.92;
+const MIN_R_PRECISION: f64 = 0.90;
+const MIN_MRR: f64 = 0.95;
+const MIN_FULL_RECALL: f64 = 0.92;
 
 #[derive(Deserialize)]
 struct Listing {

@@ -7,8 +7,11 @@
 //! What differs — migrations, how a write transaction begins, pool options — stays in
 //! the backend crates.
 
+mod admin_store;
 pub mod buy_rows;
 mod buy_store;
+mod impact_store;
+mod merchant_portal_store;
 pub mod rows;
 pub mod search_feed_store;
 mod storefront_store;
@@ -86,6 +89,9 @@ macro_rules! impl_store {
         $crate::impl_buy_store!($store, $db);
         $crate::impl_search_feed_store!($store, $db);
         $crate::impl_storefront_store!($store, $db);
+        $crate::impl_impact_store!($store, $db, $backend);
+        $crate::impl_admin_store!($store, $db);
+        $crate::impl_merchant_portal_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

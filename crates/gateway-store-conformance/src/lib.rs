@@ -143,6 +143,11 @@ macro_rules! store_conformance_tests {
             search_feed_merchant_changes_write_events,
             search_feed_order_products,
             storefront_newest_for_sale_and_state_counts,
+            impact_aggregates_smes_exports_jobs_and_months,
+            admin_tax_class_update_rechecks_its_products,
+            admin_freight_rates_round_trip,
+            admin_all_orders_newest_first_by_status,
+            merchant_portal_orders_and_sales,
         );
     };
 }
@@ -175,6 +180,9 @@ mod tests {
             include_str!("scenarios/buy.rs"),
             include_str!("scenarios/search_feed.rs"),
             include_str!("scenarios/storefront.rs"),
+            include_str!("scenarios/impact.rs"),
+            include_str!("scenarios/admin.rs"),
+            include_str!("scenarios/buy/merchant_portal.rs"),
         ]
         .concat();
         let lib = include_str!("lib.rs");

@@ -262,6 +262,10 @@ pub use buy::*;
 pub use search_feed::*;
 mod storefront;
 pub use storefront::*;
+mod impact;
+pub use impact::*;
+mod admin;
+pub use admin::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

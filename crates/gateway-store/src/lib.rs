@@ -6,14 +6,22 @@
 //! `gateway-postgres`, and `gateway-store-conformance` runs the same scenarios
 //! against each.
 
+mod admin;
 mod buy;
 mod error;
+mod impact;
+mod merchant_portal;
 mod records;
 mod search_feed;
 mod storefront;
 
+pub use admin::{AdminStore, ClassVerdicts, FreightSettings, ListingVerdict, TaxClassUpdate};
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
+pub use impact::{
+    ExportGroup, HeadcountReport, ImpactData, ImpactStore, MonthValue, ReportedJobs, SmeGroup, YearMonth,
+};
+pub use merchant_portal::{MerchantPortalStore, OrderSales, ProductSales, StatusSales};
 pub use records::*;
 pub use search_feed::{CatalogEntry, SearchFeedStore};
 pub use storefront::{StateCount, StorefrontStore};
@@ -160,6 +168,9 @@ pub trait Store:
     + OrderStore
     + SearchFeedStore
     + StorefrontStore
+    + AdminStore
+    + MerchantPortalStore
+    + ImpactStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

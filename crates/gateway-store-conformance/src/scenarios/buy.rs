@@ -15,6 +15,10 @@ use gateway_store::{
     OrderLine, OrderStatusChange,
 };
 
+// The merchant portal's scenarios use the helpers below.
+mod merchant_portal;
+pub use merchant_portal::*;
+
 // ---------------------------------------------------------------------------------
 // Helpers of the buy path
 // ---------------------------------------------------------------------------------
@@ -63,12 +67,12 @@ fn assert_identity(step: &str, expected: &IdentityRecord, got: &IdentityRecord) 
 }
 
 /// A consumer with a verified identity.
-struct Buyer {
-    id: UserId,
-    hash: Vec<u8>,
+pub(super) struct Buyer {
+    pub(super) id: UserId,
+    pub(super) hash: Vec<u8>,
 }
 
-async fn buyer(store: &dyn Store) -> Buyer {
+pub(super) async fn buyer(store: &dyn Store) -> Buyer {
     let user = user(store, Role::Consumer).await;
     let hash = id_hash(user.id);
     store.save_identity(identity_of(user.id, hash.clone(), t0())).await.must("save a buyer's identity");
@@ -76,13 +80,19 @@ async fn buyer(store: &dyn Store) -> Buyer {
 }
 
 /// A merchant approved by the operator (Pending → Active).
-async fn active_merchant(store: &dyn Store) -> Merchant {
+pub(super) async fn active_merchant(store: &dyn Store) -> Merchant {
     let m = merchant(store).await;
     store.set_merchant_status(m.id, MerchantStatus::Pending, MerchantStatus::Active).await.must("approve a merchant")
 }
 
 /// A listed product with the given stock and price.
-async fn listed(store: &dyn Store, merchant: MerchantId, sku: &str, stock: i64, price_cents: i64) -> Product {
+pub(super) async fn listed(
+    store: &dyn Store,
+    merchant: MerchantId,
+    sku: &str,
+    stock: i64,
+    price_cents: i64,
+) -> Product {
     let new = NewProduct {
         fields: ProductFields {
             stock,
@@ -94,7 +104,7 @@ async fn listed(store: &dyn Store, merchant: MerchantId, sku: &str, stock: i64, 
     store.create_product(new).await.must("create a listed product")
 }
 
-async fn read_product(store: &dyn Store, id: ProductId) -> Product {
+pub(super) async fn read_product(store: &dyn Store, id: ProductId) -> Product {
     store.product(id).await.must("product").must("a product of the scenario")
 }
 
@@ -112,7 +122,7 @@ fn line_amounts(goods: i64, freight: i64) -> Amounts {
 
 /// One order of `merchant` for `items` (product, quantity), at the products' own
 /// prices and classes, with the order's amounts summed from its lines.
-fn new_order(merchant: MerchantId, items: &[(&Product, i64)]) -> NewOrder {
+pub(super) fn new_order(merchant: MerchantId, items: &[(&Product, i64)]) -> NewOrder {
     let n = items.len() as i64;
     let lines: Vec<OrderLine> = items
         .iter()
@@ -238,7 +248,12 @@ fn with_orders(checkout: &NewCheckout, orders: Vec<NewOrder>) -> NewCheckout {
 }
 
 /// A cart of the buyer holding the orders' lines, a claimed key, and the checkout.
-async fn prepare(store: &dyn Store, buyer: &Buyer, orders: Vec<NewOrder>, created_at: DateTime<Utc>) -> NewCheckout {
+pub(super) async fn prepare(
+    store: &dyn Store,
+    buyer: &Buyer,
+    orders: Vec<NewOrder>,
+    created_at: DateTime<Utc>,
+) -> NewCheckout {
     let cart = CartId::new();
     store.create_cart(cart, Some(buyer.id), created_at - TimeDelta::minutes(5)).await.must("create a cart");
     for (i, line) in orders.iter().flat_map(|o| &o.lines).enumerate() {
@@ -250,7 +265,7 @@ async fn prepare(store: &dyn Store, buyer: &Buyer, orders: Vec<NewOrder>, create
     new_checkout(cart, buyer, key, orders, created_at)
 }
 
-async fn place_ok(store: &dyn Store, checkout: &NewCheckout, step: &str) {
+pub(super) async fn place_ok(store: &dyn Store, checkout: &NewCheckout, step: &str) {
     match store.place_checkout(checkout.clone()).await {
         Ok(Ok(())) => {}
         other => panic!("{step}: expected place_checkout to succeed, got {other:?}"),
@@ -392,7 +407,7 @@ async fn assert_nothing_written(
     );
 }
 
-fn change(id: OrderId, from: OrderStatus, to: OrderStatus, at: DateTime<Utc>) -> OrderStatusChange {
+pub(super) fn change(id: OrderId, from: OrderStatus, to: OrderStatus, at: DateTime<Utc>) -> OrderStatusChange {
     OrderStatusChange { id, from, to, at, shipment: None, restore: false }
 }
 

@@ -1,8 +1,11 @@
 //! The JSON API (SPEC 9), one module per resource.
 
 mod accounts;
+mod admin;
 mod buying;
 mod catalog;
+mod customs;
+mod impact;
 mod merchants;
 mod ops;
 
@@ -64,6 +67,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(buying::merchant_orders))
         .routes(routes!(buying::ship))
         .routes(routes!(buying::act))
+        .routes(routes!(customs::ceb311))
+        .routes(routes!(customs::ceb621))
+        .routes(routes!(customs::ceb411))
+        .routes(routes!(customs::ceb511))
+        .routes(routes!(customs::check))
+        .routes(routes!(admin::put_tax_class))
+        .routes(routes!(admin::get_freight))
+        .routes(routes!(admin::put_freight))
+        .routes(routes!(admin::list_orders))
+        .routes(routes!(impact::impact))
+        .routes(routes!(impact::impact_csv))
+        .routes(routes!(impact::put_headcount))
+        .routes(routes!(impact::list_headcount))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::metrics))
 }

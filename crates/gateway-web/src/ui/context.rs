@@ -80,6 +80,17 @@ impl Ctx {
         i18n::translate(self.locale, key, &[(n1, &v1.to_string()), (n2, &v2.to_string())])
     }
 
+    /// `key` with three arguments.
+    pub fn t3(
+        &self,
+        key: &str,
+        (n1, v1): (&str, &dyn std::fmt::Display),
+        (n2, v2): (&str, &dyn std::fmt::Display),
+        (n3, v3): (&str, &dyn std::fmt::Display),
+    ) -> String {
+        i18n::translate(self.locale, key, &[(n1, &v1.to_string()), (n2, &v2.to_string()), (n3, &v3.to_string())])
+    }
+
     /// A key built at run time (a status, a state, a problem code): `fallback` when
     /// the catalogue has no such key.
     pub fn t_dynamic(&self, key: &str, fallback: &str) -> String {
@@ -123,6 +134,30 @@ impl Ctx {
             None => Err(self.login_redirect()),
             Some(u) if !u.is_consumer() => {
                 Err(super::errors::page(self, StatusCode::FORBIDDEN, "error-consumers-only"))
+            }
+            Some(u) => Ok(&u.principal),
+        }
+    }
+
+    /// The signed-in merchant user, or the way out: sign-in for a visitor, a 403 page
+    /// for a consumer or an operator (the merchant portal is the merchants').
+    pub fn require_merchant(&self) -> Result<&Principal, Response> {
+        match &self.user {
+            None => Err(self.login_redirect()),
+            Some(u) if !u.is_merchant() => {
+                Err(super::errors::page(self, StatusCode::FORBIDDEN, "error-merchants-only"))
+            }
+            Some(u) => Ok(&u.principal),
+        }
+    }
+
+    /// The signed-in operator, or the way out: sign-in for a visitor, a 403 page for
+    /// a consumer or a merchant (the console is the platform staff's).
+    pub fn require_operator(&self) -> Result<&Principal, Response> {
+        match &self.user {
+            None => Err(self.login_redirect()),
+            Some(u) if !u.is_operator() => {
+                Err(super::errors::page(self, StatusCode::FORBIDDEN, "error-operators-only"))
             }
             Some(u) => Ok(&u.principal),
         }

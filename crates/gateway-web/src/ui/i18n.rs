@@ -65,12 +65,16 @@ macro_rules! ftl_files {
             include_str!(concat!("../../i18n/", $locale, "/states.ftl")),
             include_str!(concat!("../../i18n/", $locale, "/storefront.ftl")),
             include_str!(concat!("../../i18n/", $locale, "/account.ftl")),
+            include_str!(concat!("../../i18n/", $locale, "/search.ftl")),
+            include_str!(concat!("../../i18n/", $locale, "/operator.ftl")),
+            include_str!(concat!("../../i18n/", $locale, "/merchant.ftl")),
+            include_str!(concat!("../../i18n/", $locale, "/impact.ftl")),
         ]
     };
 }
 
-const EN_FILES: [&str; 5] = ftl_files!("en");
-const ZH_FILES: [&str; 5] = ftl_files!("zh-CN");
+const EN_FILES: [&str; 9] = ftl_files!("en");
+const ZH_FILES: [&str; 9] = ftl_files!("zh-CN");
 
 fn files(locale: Locale) -> &'static [&'static str] {
     match locale {
@@ -116,7 +120,9 @@ pub fn translate(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
     let fluent_args = (!args.is_empty()).then(|| {
         let mut fa = FluentArgs::new();
         for (name, value) in args {
-            fa.set(*name, FluentValue::from(*value));
+            // A count must reach Fluent as a number, or `[one]` never matches.
+            let value = if is_count(value) { FluentValue::try_number(value) } else { FluentValue::from(*value) };
+            fa.set(*name, value);
         }
         fa
     });
@@ -126,6 +132,15 @@ pub fn translate(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
         tracing::warn!(locale = locale.tag(), key, ?errors, "translation formatted with errors");
     }
     text.into_owned()
+}
+
+/// A whole number as counts are written ("0", "12"): passed to Fluent as a number,
+/// for plural selection. Anything else stays text — a leading zero ("00001234", an
+/// order's short id) or a long run of digits would not survive the trip through f64.
+fn is_count(value: &str) -> bool {
+    (1..=15).contains(&value.len())
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && (value == "0" || !value.starts_with('0'))
 }
 
 /// Whether `key` exists in `locale` (for keys built at run time, such as a problem
@@ -321,6 +336,18 @@ mod tests {
         assert_eq!(translate(Locale::ZhCn, "lang-name", &[]), "中文");
         assert_eq!(translate(Locale::En, "no-such-key", &[]), "no-such-key");
         assert!(translate(Locale::En, "cart-count", &[("count", "3")]).contains('3'));
+    }
+
+    #[test]
+    fn counts_select_plurals_and_other_digits_stay_text() {
+        let one = translate(Locale::En, "op-overview-pending", &[("count", "1")]);
+        assert_eq!(one, "1 merchant is waiting for approval.");
+        let two = translate(Locale::En, "op-overview-pending", &[("count", "2")]);
+        assert_eq!(two, "2 merchants are waiting for approval.");
+        assert_eq!(translate(Locale::En, "op-order-number", &[("number", "00001234")]), "Order 00001234");
+        assert_eq!(translate(Locale::En, "op-order-number", &[("number", "12345678")]), "Order 12345678");
+        assert!(is_count("0") && is_count("12") && !is_count("012") && !is_count("1.5") && !is_count(""));
+        assert!(!is_count("1234567890123456"), "16 digits stay text");
     }
 
     #[test]

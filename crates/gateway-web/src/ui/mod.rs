@@ -27,7 +27,10 @@ pub mod csrf;
 pub mod errors;
 pub mod forms;
 pub mod i18n;
+mod impact;
 pub mod locale;
+mod merchant;
+mod operator;
 pub mod session;
 mod storefront;
 
@@ -52,6 +55,9 @@ pub fn routes() -> Router<AppState> {
         .route("/static/{name}", get(assets::static_file))
         .route("/", get(storefront::home::home))
         .route("/products/{id}", get(storefront::product::product))
+        .route("/search", get(storefront::search::search))
+        .route("/class/{code}", get(storefront::search::class))
+        .route("/state/{code}", get(storefront::search::state))
         .route("/cart", get(storefront::cart::show))
         .route("/cart/items", post(storefront::cart::add))
         .route("/cart/items/{product_id}", post(storefront::cart::update))
@@ -63,6 +69,10 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(storefront::auth::login_form).post(storefront::auth::login))
         .route("/signup", get(storefront::auth::signup_form).post(storefront::auth::signup))
         .route("/logout", post(storefront::auth::logout))
+        .route("/impact", get(impact::page))
+        .route("/merchant/headcount", get(impact::headcount::form).post(impact::headcount::submit))
+        .merge(merchant::routes())
+        .merge(operator::routes())
 }
 
 /// Paths whose errors are problem+json rather than pages.

@@ -11,5 +11,8 @@
 mod common;
 
 mod driver;
+mod impact;
+mod merchant;
+mod operator;
 mod scenarios;
 mod screenshots;

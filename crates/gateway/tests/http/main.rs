@@ -3,13 +3,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 mod accounts;
+mod admin;
 mod buying;
 mod catalog;
 mod cli;
 mod common;
+mod customs;
 mod errors;
+mod impact;
+mod merchant_pages;
 mod merchants;
+mod operator_pages;
 mod ops;
 mod pages;
 mod search;
+mod search_pages;
 mod startup;

@@ -8,32 +8,32 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 /// A cookie-keeping client that does not follow redirects, like a browser seen from
-/// the server's side.
-struct Browser<'a> {
-    server: &'a TestServer,
-    client: reqwest::Client,
-    cookies: BTreeMap<String, String>,
-    accept_language: Option<&'static str>,
+/// the server's side (shared by the page tests of every area).
+pub struct Browser<'a> {
+    pub server: &'a TestServer,
+    pub client: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+    pub accept_language: Option<&'static str>,
 }
 
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
 }
 
 impl Page {
-    fn location(&self) -> &str {
+    pub fn location(&self) -> &str {
         self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default()
     }
 
     /// The CSRF token of the page's first form.
-    fn csrf(&self) -> String {
+    pub fn csrf(&self) -> String {
         let at = self.body.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
         self.body[at..].split('"').next().unwrap().to_string()
     }
 
-    fn set_cookie(&self, name: &str) -> Option<String> {
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(SET_COOKIE)
             .iter()
@@ -42,13 +42,13 @@ impl Page {
             .map(str::to_string)
     }
 
-    fn is_html(&self) -> bool {
+    pub fn is_html(&self) -> bool {
         self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").starts_with("text/html")
     }
 }
 
 impl<'a> Browser<'a> {
-    fn new(server: &'a TestServer) -> Self {
+    pub fn new(server: &'a TestServer) -> Self {
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Browser { server, client, cookies: BTreeMap::new(), accept_language: None }
     }
@@ -57,7 +57,7 @@ impl<'a> Browser<'a> {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+    pub async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
         let mut request = request.header("cookie", self.cookie_header());
         if let Some(lang) = self.accept_language {
             request = request.header("accept-language", lang);
@@ -79,18 +79,18 @@ impl<'a> Browser<'a> {
         Page { status, headers, body }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub async fn get(&mut self, path: &str) -> Page {
         let request = self.client.get(format!("{}{path}", self.server.base));
         self.send(request).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let request = self.client.post(format!("{}{path}", self.server.base)).form(form);
         self.send(request).await
     }
 
     /// Posts `form` with the CSRF token of the page at `from`.
-    async fn submit(&mut self, from: &str, path: &str, form: &[(&str, &str)]) -> Page {
+    pub async fn submit(&mut self, from: &str, path: &str, form: &[(&str, &str)]) -> Page {
         let token = self.get(from).await.csrf();
         let mut fields = form.to_vec();
         fields.push(("csrf", &token));

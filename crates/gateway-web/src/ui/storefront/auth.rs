@@ -13,11 +13,10 @@ use gateway_app::{AppError, Principal};
 use gateway_core::user::Role;
 use serde::Deserialize;
 
-/// Where a merchant lands after signing in. The merchant portal will live at
-/// `/merchant`; until it does, the storefront's home.
-pub const MERCHANT_HOME: &str = "/";
-/// Where an operator lands after signing in (the operator console, later).
-pub const OPERATOR_HOME: &str = "/";
+/// Where a merchant lands after signing in: the merchant portal.
+pub const MERCHANT_HOME: &str = "/merchant";
+/// Where an operator lands after signing in: the operator console.
+pub const OPERATOR_HOME: &str = "/operator";
 
 #[derive(Template)]
 #[template(path = "storefront/login.html")]

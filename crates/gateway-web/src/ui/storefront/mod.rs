@@ -8,6 +8,7 @@ pub mod home;
 pub mod identity;
 pub mod orders;
 pub mod product;
+pub mod search;
 
 use super::context::{Ctx, Text};
 use gateway_app::carts::QuoteOrderView;

@@ -1,0 +1,297 @@
+//! The portal's form controls: inputs and text areas (with the language of what is
+//! typed into them), selects and radio groups, each with its hint, its error and the
+//! listing check's problems that concern it; and the portal's navigation.
+
+use crate::ui::context::Ctx;
+use crate::ui::forms::FormErrors;
+
+/// A text input, or a text area when `multiline` (templates/merchant/input.html).
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub value: String,
+    pub error: Option<String>,
+    /// Why the product may not be sold, when the listing check blames this field.
+    pub problems: Vec<String>,
+    /// The input's `type`.
+    pub kind: &'static str,
+    pub required: bool,
+    pub multiline: bool,
+    /// The language of the text typed in ("zh-CN" for the Chinese fields), or "".
+    pub lang: &'static str,
+    pub inputmode: &'static str,
+    pub autocomplete: &'static str,
+    /// The `step` of a number input ("0.01" for money), or "".
+    pub step: &'static str,
+    pub maxlength: usize,
+}
+
+impl Input {
+    /// A required text input named `name`, whose error is the app's for field `path`.
+    pub fn new(name: &'static str, label: String, value: impl Into<String>, errors: &FormErrors, path: &str) -> Self {
+        Input {
+            name,
+            label,
+            hint: String::new(),
+            value: value.into(),
+            error: errors.get(path).map(str::to_string),
+            problems: Vec::new(),
+            kind: "text",
+            required: true,
+            multiline: false,
+            lang: "",
+            inputmode: "",
+            autocomplete: "off",
+            step: "",
+            maxlength: 0,
+        }
+    }
+
+    pub fn hint(mut self, hint: String) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    pub fn multiline(mut self) -> Self {
+        self.multiline = true;
+        self
+    }
+
+    /// Marks the text as Chinese (fonts, spell-checking, screen readers).
+    pub fn chinese(mut self) -> Self {
+        self.lang = "zh-CN";
+        self
+    }
+
+    pub fn inputmode(mut self, inputmode: &'static str) -> Self {
+        self.inputmode = inputmode;
+        self
+    }
+
+    pub fn autocomplete(mut self, autocomplete: &'static str) -> Self {
+        self.autocomplete = autocomplete;
+        self
+    }
+
+    pub fn step(mut self, step: &'static str) -> Self {
+        self.step = step;
+        self
+    }
+
+    pub fn maxlength(mut self, maxlength: usize) -> Self {
+        self.maxlength = maxlength;
+        self
+    }
+
+    pub fn problems(mut self, problems: Vec<String>) -> Self {
+        self.problems = problems;
+        self
+    }
+
+    /// The ids the input's `aria-describedby` names: its error, problems and hint.
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        if !self.problems.is_empty() {
+            ids.push(format!("{}-problems", self.name));
+        }
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        ids.join(" ")
+    }
+}
+
+/// One option of a select or a radio group.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    /// A line under a radio's label.
+    pub hint: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: String, current: &str) -> Self {
+        let value = value.into();
+        Choice { selected: value == current, value, label, hint: String::new() }
+    }
+
+    pub fn hint(mut self, hint: String) -> Self {
+        self.hint = hint;
+        self
+    }
+}
+
+/// A select (templates/merchant/select.html) or a radio group (radios.html).
+#[derive(Debug, Clone)]
+pub struct Select {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub error: Option<String>,
+    pub problems: Vec<String>,
+    /// The first, empty option ("Choose…") while nothing is chosen; None for none.
+    pub placeholder: Option<String>,
+    pub choices: Vec<Choice>,
+}
+
+impl Select {
+    pub fn new(name: &'static str, label: String, choices: Vec<Choice>, errors: &FormErrors, path: &str) -> Self {
+        Select {
+            name,
+            label,
+            hint: String::new(),
+            error: errors.get(path).map(str::to_string),
+            problems: Vec::new(),
+            placeholder: None,
+            choices,
+        }
+    }
+
+    pub fn hint(mut self, hint: String) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub fn placeholder(mut self, text: String) -> Self {
+        self.placeholder = Some(text);
+        self
+    }
+
+    pub fn problems(mut self, problems: Vec<String>) -> Self {
+        self.problems = problems;
+        self
+    }
+
+    pub fn nothing_chosen(&self) -> bool {
+        !self.choices.iter().any(|c| c.selected)
+    }
+
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        if !self.problems.is_empty() {
+            ids.push(format!("{}-problems", self.name));
+        }
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        ids.join(" ")
+    }
+}
+
+/// One control of a form, as templates/merchant/controls.html renders it.
+#[derive(Debug, Clone)]
+pub enum Control {
+    Input(Input),
+    Select(Select),
+    /// A select shown as radio buttons, each choice with its hint.
+    Radios(Select),
+    /// The suggested Chinese title, with its "use this" button.
+    Suggestion(Suggestion),
+}
+
+/// A group of controls under a legend.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub legend: String,
+    pub controls: Vec<Control>,
+}
+
+/// The glossary's Chinese title for the English one, offered while the Chinese title
+/// is empty: a submit button (`intent=suggest`) puts it into the field, to be edited.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    /// None when the glossary knows none of the title's words.
+    pub text: Option<String>,
+    /// The button was pressed and there was nothing to suggest.
+    pub none_found: bool,
+}
+
+/// A whole number typed into a form, for an app input that takes an integer. Text
+/// that is not one (including nothing) becomes -1, which the app refuses for every
+/// field this is used for (employees, weight, stock: none may be negative), so the
+/// form comes back with that field's own message beside it and every other field
+/// checked too; [`blank_is_required`] then says "fill this in" for the blank ones.
+pub fn whole_number(text: Option<&str>) -> i64 {
+    text.and_then(|t| t.trim().parse::<i64>().ok()).unwrap_or(-1)
+}
+
+/// For each `(field path, submitted text)` left blank that the app found at fault,
+/// the message becomes "Please fill this in" rather than the field's format rule.
+pub fn blank_is_required(ctx: &Ctx, errors: &mut FormErrors, submitted: &[(&str, Option<&str>)]) {
+    for (path, message) in errors.fields.iter_mut() {
+        let blank = submitted.iter().any(|(p, text)| p == path && text.is_none_or(|t| t.trim().is_empty()));
+        if blank {
+            *message = ctx.t("err-required");
+        }
+    }
+}
+
+/// `Some(text)` unless blank: optional text the app takes as absent when missing.
+pub fn non_blank(text: &Option<String>) -> Option<String> {
+    text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
+}
+
+/// The portal's sections, for its navigation bar (templates/merchant/nav.html).
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// The navigation with `current` (an href) marked.
+pub fn nav(ctx: &Ctx, current: &str) -> Vec<NavItem> {
+    [
+        ("/merchant", ctx.t("portal-nav-home")),
+        ("/merchant/products", ctx.t("portal-nav-products")),
+        ("/merchant/orders", ctx.t("portal-nav-orders")),
+        ("/merchant/sales", ctx.t("portal-nav-sales")),
+        ("/merchant/profile", ctx.t("portal-nav-profile")),
+        ("/merchant/headcount", ctx.t("portal-nav-headcount")),
+    ]
+    .into_iter()
+    .map(|(href, label)| NavItem { href, label, current: href == current })
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_or_a_refused_sentinel() {
+        assert_eq!(whole_number(Some(" 12 ")), 12);
+        assert_eq!(whole_number(Some("0")), 0);
+        assert_eq!(whole_number(Some("")), -1);
+        assert_eq!(whole_number(Some("twelve")), -1);
+        assert_eq!(whole_number(Some("1.5")), -1);
+        assert_eq!(whole_number(Some("99999999999999999999")), -1);
+        assert_eq!(whole_number(None), -1);
+    }
+
+    #[test]
+    fn blank_is_none() {
+        assert_eq!(non_blank(&Some("  ".into())), None);
+        assert_eq!(non_blank(&None), None);
+        assert_eq!(non_blank(&Some("x".into())), Some("x".into()));
+    }
+}
