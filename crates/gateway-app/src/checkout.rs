@@ -16,7 +16,7 @@ use gateway_store::{Address, Amounts, CheckoutRefusal, IdempotencyClaim, NewChec
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AddressInput {
     pub recipient: Option<String>,
     pub phone: Option<String>,
@@ -28,7 +28,7 @@ pub struct AddressInput {
     pub postal_code: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CheckoutInput {
     pub cart_id: Option<String>,
     pub address: Option<AddressInput>,

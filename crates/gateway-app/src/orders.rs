@@ -33,7 +33,7 @@ pub struct OrderLineView {
     pub vat: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AddressView {
     pub recipient: String,
     pub phone: String,

@@ -97,6 +97,21 @@ impl FormErrors {
 }
 
 /// One labelled input of a form, with its hint and its error (templates/field.html).
+/// The builder setters of the form controls, `fn name(mut self, name: T) -> Self`, one
+/// per field named: [`Field`] here and the portal's `Input`, `Select` and `Choice`
+/// (`merchant::widgets`) had each written the same ones out.
+macro_rules! setters {
+    ($($name:ident: $ty:ty),* $(,)?) => {
+        $(
+            pub fn $name(mut self, $name: $ty) -> Self {
+                self.$name = $name;
+                self
+            }
+        )*
+    };
+}
+pub(crate) use setters;
+
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: &'static str,
@@ -127,31 +142,25 @@ impl Field {
         }
     }
 
-    pub fn hint(mut self, hint: String) -> Self {
-        self.hint = hint;
-        self
-    }
-
-    pub fn kind(mut self, kind: &'static str) -> Self {
-        self.kind = kind;
-        self
-    }
-
-    pub fn autocomplete(mut self, autocomplete: &'static str) -> Self {
-        self.autocomplete = autocomplete;
-        self
-    }
-
-    pub fn inputmode(mut self, inputmode: &'static str) -> Self {
-        self.inputmode = inputmode;
-        self
-    }
+    setters!(hint: String, kind: &'static str, autocomplete: &'static str, inputmode: &'static str);
 
     /// Takes its error from the app's field path `path` (e.g. `address.city`).
     pub fn error_of(mut self, errors: &FormErrors, path: &str) -> Self {
         self.error = errors.get(path).map(str::to_string);
         self
     }
+}
+
+/// The sign-up form's fields, the same for a shopper (storefront) and a merchant
+/// (portal).
+pub fn signup_fields(ctx: &Ctx, email: &str, errors: &FormErrors) -> Vec<Field> {
+    vec![
+        Field::new("email", ctx.t("auth-email"), email, errors).kind("email").autocomplete("email"),
+        Field::new("password", ctx.t("auth-password"), "", errors)
+            .kind("password")
+            .autocomplete("new-password")
+            .hint(ctx.t("auth-password-hint")),
+    ]
 }
 
 /// A field path as it appears in a message key: `address.postal_code` → `address-postal_code`.

@@ -14,6 +14,8 @@
 //! - `templates/base.html` — the layout (skip link, header, language switch, footer);
 //!   pages `{% extends "base.html" %}` and fill `title` and `content`.
 //! - [`errors`] — 403/404/… pages.
+//! - [`orders_view`] — what the order pages of every area share: the amounts table,
+//!   a buyer's line, the merchants' names.
 
 // A handler's error is the page it answers with (`Result<Response, Response>`): built
 // once per request on the way out, so its size (an http::Response, 128 bytes) costs
@@ -31,6 +33,7 @@ mod impact;
 pub mod locale;
 mod merchant;
 mod operator;
+pub mod orders_view;
 pub mod session;
 mod storefront;
 

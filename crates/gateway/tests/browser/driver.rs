@@ -5,6 +5,7 @@ use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::future::Future;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -163,6 +164,29 @@ impl World {
         })
         .await;
     }
+
+    /// Whether the page is wider than the window (something would scroll sideways).
+    pub async fn overflows(&self) -> bool {
+        let wider = self
+            .client
+            .execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![])
+            .await
+            .unwrap();
+        wider.as_bool().unwrap()
+    }
+
+    /// Writes the window as `docs/screenshots/{name}.png` (the directory must exist).
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        let path = screenshots_dir().join(format!("{name}.png"));
+        std::fs::write(&path, &png).unwrap();
+        println!("{} ({} KB)", path.display(), png.len() / 1024);
+    }
+}
+
+/// docs/screenshots/, where the `--ignored` screenshot tests write.
+pub fn screenshots_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
 }
 
 /// Polls `condition` every 50 ms until it holds, failing after [`WAIT`].

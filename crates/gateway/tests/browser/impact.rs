@@ -4,10 +4,9 @@
 //! docs/screenshots/impact-phone.png, impact-charts-phone.png and impact-desktop.png.
 
 use crate::common::TestServer;
-use crate::driver::{DESKTOP, PHONE, World};
+use crate::driver::{DESKTOP, PHONE, World, screenshots_dir};
 use fantoccini::Locator;
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 const DEMO_JSON: &str = include_str!("../../src/demo/demo.json");
 const DEMO_PASSWORD: &str = "gateway-demo";
@@ -60,13 +59,6 @@ async fn deliver_some_orders(s: &TestServer, merchants: usize) {
     }
 }
 
-/// Whether the page is wider than the window (something would scroll sideways).
-async fn overflows(w: &World) -> bool {
-    let wider =
-        w.client.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
-    wider.as_bool().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_impact_page_loads_on_a_phone_and_a_desktop() {
     for size in [PHONE, DESKTOP] {
@@ -80,7 +72,7 @@ async fn the_impact_page_loads_on_a_phone_and_a_desktop() {
         // The charts are drawn at a size one can read: as wide as their box allows.
         let (_, _, width, height) = charts[0].rectangle().await.unwrap();
         assert!(width > 300.0 && height > 40.0, "the first chart is {width}×{height}");
-        assert!(!overflows(&w).await, "nothing wider than the {}-px window", size.0);
+        assert!(!w.overflows().await, "nothing wider than the {}-px window", size.0);
         // Three exporters, their value, the three job counts.
         let exporting = w.find("#goal-smes .figure").await.text().await.unwrap();
         assert_eq!(exporting, "3");
@@ -99,26 +91,15 @@ async fn the_impact_page_loads_on_a_phone_and_a_desktop() {
         w.wait_lang("en").await;
         assert_eq!(w.find("h1").await.text().await.unwrap(), "Impact");
         w.wait_text("Jobs estimated from export value").await;
-        assert!(!overflows(&w).await, "nothing wider than the {}-px window in English", size.0);
+        assert!(!w.overflows().await, "nothing wider than the {}-px window in English", size.0);
         w.close().await;
     }
-}
-
-fn out_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
-}
-
-async fn shoot(w: &World, name: &str) {
-    let png = w.client.screenshot().await.unwrap();
-    let path = out_dir().join(format!("{name}.png"));
-    std::fs::write(&path, &png).unwrap();
-    println!("{} ({} KB)", path.display(), png.len() / 1024);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "writes docs/screenshots; run on demand"]
 async fn impact_screenshots() {
-    std::fs::create_dir_all(out_dir()).unwrap();
+    std::fs::create_dir_all(screenshots_dir()).unwrap();
     for (size, suffix) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
         let w = World::new(size, "zh-CN,zh").await;
         deliver_some_orders(&w.server, 5).await;
@@ -126,13 +107,13 @@ async fn impact_screenshots() {
         w.find("svg.chart-svg").await;
         if suffix == "phone" {
             // The headline on the phone; its charts further down.
-            shoot(&w, "impact-phone").await;
+            w.screenshot("impact-phone").await;
             w.client.execute("document.getElementById('export').scrollIntoView();", vec![]).await.unwrap();
-            shoot(&w, "impact-charts-phone").await;
+            w.screenshot("impact-charts-phone").await;
         } else {
             // The desktop shows the charts side by side.
             w.client.execute("document.getElementById('smes').scrollIntoView();", vec![]).await.unwrap();
-            shoot(&w, "impact-desktop").await;
+            w.screenshot("impact-desktop").await;
         }
         w.close().await;
     }

@@ -5,10 +5,9 @@
 //! screenshots.
 
 use crate::common::TestServer;
-use crate::driver::{DESKTOP, PHONE, World, poll};
+use crate::driver::{DESKTOP, PHONE, World, poll, screenshots_dir};
 use fantoccini::Locator;
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 /// The operator approves the pending merchant named `legal_name`; returns its id.
 async fn approve(s: &TestServer, legal_name: &str) -> String {
@@ -153,24 +152,13 @@ async fn a_merchant_signs_up_lists_a_product_and_ships_an_order_on_a_desktop() {
     sign_up_list_sell_and_ship(DESKTOP).await;
 }
 
-fn out_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
-}
-
-async fn shoot(w: &World, name: &str) {
-    let png = w.client.screenshot().await.unwrap();
-    let path = out_dir().join(format!("{name}.png"));
-    std::fs::write(&path, &png).unwrap();
-    println!("{} ({} KB)", path.display(), png.len() / 1024);
-}
-
 /// The portal of the demo's first merchant, with an order of each of two shoppers (one
 /// shipped), in a phone and a desktop window. Run with
 /// `cargo test -p gateway --test browser -- --ignored screenshots`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "writes docs/screenshots; run on demand"]
 async fn merchant_portal_screenshots() {
-    std::fs::create_dir_all(out_dir()).unwrap();
+    std::fs::create_dir_all(screenshots_dir()).unwrap();
     for (size, suffix) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
         let w = World::new(size, "en-US,en").await;
         let s = &w.server;
@@ -192,26 +180,26 @@ async fn merchant_portal_screenshots() {
         w.find("#merchant-status").await;
         // The phone shows the pages a merchant opens on the go, the desktop the rest.
         if suffix == "phone" {
-            shoot(&w, "merchant-home-phone").await;
+            w.screenshot("merchant-home-phone").await;
             w.goto("/merchant/orders").await;
             w.find("#orders").await;
-            shoot(&w, "merchant-orders-phone").await;
+            w.screenshot("merchant-orders-phone").await;
             w.goto(&format!("/merchant/products/{first}")).await;
             w.find("#product-status").await;
-            shoot(&w, "merchant-product-phone").await;
+            w.screenshot("merchant-product-phone").await;
         } else {
             w.goto("/merchant/products").await;
             w.find("#products").await;
-            shoot(&w, "merchant-products-desktop").await;
+            w.screenshot("merchant-products-desktop").await;
             w.goto("/merchant/orders").await;
             w.find("#orders").await;
-            shoot(&w, "merchant-orders-desktop").await;
+            w.screenshot("merchant-orders-desktop").await;
             w.goto("/merchant/sales").await;
             poll("the sales page", || async { w.client.find(Locator::Css("#sales-by-month")).await.is_ok() }).await;
-            shoot(&w, "merchant-sales-desktop").await;
+            w.screenshot("merchant-sales-desktop").await;
             w.goto("/merchant/profile").await;
             w.find("#save-profile").await;
-            shoot(&w, "merchant-profile-desktop").await;
+            w.screenshot("merchant-profile-desktop").await;
         }
         w.close().await;
     }

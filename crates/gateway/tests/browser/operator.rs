@@ -3,9 +3,8 @@
 //! screenshots of the results page and the console's main pages.
 
 use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD};
-use crate::driver::{DESKTOP, PHONE, World, poll};
+use crate::driver::{DESKTOP, PHONE, World, poll, screenshots_dir};
 use fantoccini::Locator;
-use std::path::PathBuf;
 
 /// Signs in through the storefront's form; operators land in the console.
 async fn sign_in_as_operator(w: &World) {
@@ -123,40 +122,29 @@ async fn a_visitor_filters_and_sorts_the_results() {
     w.close().await;
 }
 
-fn out_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
-}
-
-async fn shoot(w: &World, name: &str) {
-    let png = w.client.screenshot().await.unwrap();
-    let path = out_dir().join(format!("{name}.png"));
-    std::fs::write(&path, &png).unwrap();
-    println!("{} ({} KB)", path.display(), png.len() / 1024);
-}
-
 /// The results page (phone and desktop) and the console's main pages (desktop, and
 /// the pending merchants on a phone). Run with
 /// `cargo test -p gateway --test browser -- --ignored screenshots`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "writes docs/screenshots; run on demand"]
 async fn search_and_console_screenshots() {
-    std::fs::create_dir_all(out_dir()).unwrap();
+    std::fs::create_dir_all(screenshots_dir()).unwrap();
     for (size, suffix) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
         let w = World::new(size, "zh-CN,zh").await;
         w.goto("/search?q=%E8%9C%82%E8%9C%9C").await;
         w.find("ul.results").await;
-        shoot(&w, &format!("search-{suffix}")).await;
+        w.screenshot(&format!("search-{suffix}")).await;
         sign_in_as_operator(&w).await;
         w.goto("/operator/merchants?status=pending&lang=en").await;
         w.find("article.merchant").await;
-        shoot(&w, &format!("operator-merchants-{suffix}")).await;
+        w.screenshot(&format!("operator-merchants-{suffix}")).await;
         if suffix == "desktop" {
             w.goto("/operator").await;
             w.find("#pending-count").await;
-            shoot(&w, "operator-overview-desktop").await;
+            w.screenshot("operator-overview-desktop").await;
             w.goto("/operator/tax-classes").await;
             w.find("table.tax-classes").await;
-            shoot(&w, "operator-tax-classes-desktop").await;
+            w.screenshot("operator-tax-classes-desktop").await;
         }
         w.close().await;
     }

@@ -1,20 +1,8 @@
 //! Regenerates docs/screenshots/: the main pages in a phone and a desktop window, with
 //! the demo data. Run with `cargo test -p gateway --test browser -- --ignored screenshots`.
 
-use crate::driver::{DESKTOP, PHONE, World};
+use crate::driver::{DESKTOP, PHONE, World, screenshots_dir};
 use fantoccini::Locator;
-use std::path::PathBuf;
-
-fn out_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
-}
-
-async fn shoot(w: &World, name: &str) {
-    let png = w.client.screenshot().await.unwrap();
-    let path = out_dir().join(format!("{name}.png"));
-    std::fs::write(&path, &png).unwrap();
-    println!("{} ({} KB)", path.display(), png.len() / 1024);
-}
 
 /// The first product of the home page.
 async fn first_product(w: &World) -> String {
@@ -25,24 +13,24 @@ async fn first_product(w: &World) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "writes docs/screenshots; run on demand"]
 async fn screenshots() {
-    std::fs::create_dir_all(out_dir()).unwrap();
+    std::fs::create_dir_all(screenshots_dir()).unwrap();
     for (size, suffix) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
         let w = World::new(size, "zh-CN,zh").await;
         // The home page on the phone only: the desktop one adds 150 KB for little.
         if suffix == "phone" {
             w.goto("/").await;
             w.find("ul.grid").await;
-            shoot(&w, &format!("home-{suffix}")).await;
+            w.screenshot(&format!("home-{suffix}")).await;
         }
         let product = first_product(&w).await;
         w.goto(&product).await;
         w.find("#price").await;
         w.find("details summary").await.click().await.unwrap();
-        shoot(&w, &format!("product-{suffix}")).await;
+        w.screenshot(&format!("product-{suffix}")).await;
         w.find("form[action='/cart/items'] button[type=submit]").await.click().await.unwrap();
         w.wait_path("/cart").await;
         w.client.find(Locator::Css("section.order")).await.unwrap();
-        shoot(&w, &format!("cart-{suffix}")).await;
+        w.screenshot(&format!("cart-{suffix}")).await;
         w.close().await;
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::buying::{cart_with, checkout, product, shopper};
 use crate::common::*;
+use crate::pages::csrf_of;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -522,12 +523,6 @@ async fn the_page_draws_the_figures_in_both_languages() {
     assert!(body.contains("No data yet."));
 }
 
-/// The CSRF token of a page's first form.
-fn csrf(body: &str) -> String {
-    let at = body.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
-    body[at..].split('"').next().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn the_headcount_form_saves_and_explains_mistakes() {
     let s = spawn().await;
@@ -547,7 +542,7 @@ async fn the_headcount_form_saves_and_explains_mistakes() {
     assert!(form.contains("<html lang=\"en\">"), "the merchant portal is English by default");
     assert!(form.contains(&format!("<option value=\"{year}\" selected>")));
     assert!(form.contains("id=\"headcount-none\""));
-    let token = csrf(&form);
+    let token = csrf_of(&form);
 
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let post = |fields: Vec<(&'static str, String)>| {

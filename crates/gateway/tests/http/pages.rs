@@ -29,8 +29,30 @@ impl Page {
 
     /// The CSRF token of the page's first form.
     pub fn csrf(&self) -> String {
-        let at = self.body.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
-        self.body[at..].split('"').next().unwrap().to_string()
+        csrf_of(&self.body)
+    }
+
+    /// The text of the element with `id` up to its first tag end (a shallow look).
+    pub fn by_id(&self, id: &str) -> String {
+        let needle = format!("id=\"{id}\"");
+        let at = self.body.find(&needle).unwrap_or_else(|| panic!("no #{id} in {}", self.body));
+        let rest = &self.body[at..];
+        let start = rest.find('>').unwrap() + 1;
+        rest[start..].split('<').next().unwrap().to_string()
+    }
+
+    /// The `value` of the input with `id`.
+    pub fn value_of(&self, id: &str) -> String {
+        let needle = format!("id=\"{id}\"");
+        let at = self.body.find(&needle).unwrap_or_else(|| panic!("no #{id}"));
+        let rest = &self.body[at..];
+        let tag = &rest[..rest.find('>').unwrap()];
+        tag.split("value=\"").nth(1).map(|v| v.split('"').next().unwrap().to_string()).unwrap_or_default()
+    }
+
+    /// The message beside the field `name` (its `…-error` paragraph).
+    pub fn error_of(&self, name: &str) -> String {
+        self.by_id(&format!("{name}-error"))
     }
 
     pub fn set_cookie(&self, name: &str) -> Option<String> {
@@ -45,6 +67,12 @@ impl Page {
     pub fn is_html(&self) -> bool {
         self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").starts_with("text/html")
     }
+}
+
+/// The CSRF token of the first form in the HTML `body`.
+pub fn csrf_of(body: &str) -> String {
+    let at = body.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
+    body[at..].split('"').next().unwrap().to_string()
 }
 
 impl<'a> Browser<'a> {
@@ -95,6 +123,11 @@ impl<'a> Browser<'a> {
         let mut fields = form.to_vec();
         fields.push(("csrf", &token));
         self.post(path, &fields).await
+    }
+
+    /// The session token (the same as the API's bearer token).
+    pub fn token(&self) -> String {
+        self.cookies.get("gw_session").expect("signed in").clone()
     }
 }
 

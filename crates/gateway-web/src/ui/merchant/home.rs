@@ -5,7 +5,7 @@
 use super::{Chrome, Portal, merchant_status};
 use crate::AppState;
 use crate::ui::context::{Ctx, OrPage, PageResult, SignedIn};
-use crate::ui::forms::{Field, FormErrors, PageForm};
+use crate::ui::forms::{Field, FormErrors, PageForm, signup_fields};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -74,16 +74,6 @@ pub struct SignupPage<'a> {
     pub c: &'a Ctx,
     pub fields: Vec<Field>,
     pub errors: FormErrors,
-}
-
-fn signup_fields(ctx: &Ctx, email: &str, errors: &FormErrors) -> Vec<Field> {
-    vec![
-        Field::new("email", ctx.t("auth-email"), email, errors).kind("email").autocomplete("email"),
-        Field::new("password", ctx.t("auth-password"), "", errors)
-            .kind("password")
-            .autocomplete("new-password")
-            .hint(ctx.t("auth-password-hint")),
-    ]
 }
 
 pub async fn signup_form(ctx: Ctx) -> PageResult {

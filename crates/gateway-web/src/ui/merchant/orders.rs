@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use gateway_app::AppError;
 use gateway_app::merchant_portal::MerchantOrderView;
-use gateway_app::orders::ShipInput;
+use gateway_app::orders::{AddressView, ShipInput};
 use gateway_app::pagination::PageQuery;
 use gateway_core::OrderId;
 use gateway_core::order::{OrderAction, OrderStatus};
@@ -33,17 +33,6 @@ pub struct Line {
     pub unit_usd: String,
 }
 
-/// Where the buyer wants the parcel, as they wrote it at checkout (in Chinese).
-pub struct ShipTo {
-    pub recipient: String,
-    pub phone: String,
-    pub province: String,
-    pub city: String,
-    pub district: String,
-    pub street: String,
-    pub postal_code: String,
-}
-
 /// An order as the portal shows it.
 pub struct OrderCard {
     pub id: String,
@@ -57,7 +46,8 @@ pub struct OrderCard {
     /// What the buyer paid in all: goods, freight and import taxes.
     pub buyer_total_cny: String,
     pub fx_rate: String,
-    pub ship_to: ShipTo,
+    /// Where the buyer wants the parcel, as they wrote it at checkout (in Chinese).
+    pub ship_to: AddressView,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
     pub shipped: Option<String>,
@@ -70,7 +60,6 @@ pub struct OrderCard {
 impl OrderCard {
     fn new(ctx: &Ctx, m: &MerchantOrderView) -> Self {
         let o = &m.order;
-        let a = &o.address;
         OrderCard {
             id: o.id.clone(),
             short_id: short_id(&o.id),
@@ -92,15 +81,7 @@ impl OrderCard {
             goods_usd: usd(ctx, &m.goods_usd),
             buyer_total_cny: o.total.clone(),
             fx_rate: o.fx_rate.clone(),
-            ship_to: ShipTo {
-                recipient: a.recipient.clone(),
-                phone: a.phone.clone(),
-                province: a.province.clone(),
-                city: a.city.clone(),
-                district: a.district.clone(),
-                street: a.street.clone(),
-                postal_code: a.postal_code.clone(),
-            },
+            ship_to: o.address.clone(),
             carrier: o.carrier.clone(),
             tracking_no: o.tracking_no.clone(),
             shipped: o.shipped_at.map(utc_time),

@@ -3,7 +3,7 @@
 //! listing check's problems that concern it; and the portal's navigation.
 
 use crate::ui::context::Ctx;
-use crate::ui::forms::FormErrors;
+use crate::ui::forms::{FormErrors, setters};
 
 /// A text input, or a text area when `multiline` (templates/merchant/input.html).
 #[derive(Debug, Clone)]
@@ -49,15 +49,15 @@ impl Input {
         }
     }
 
-    pub fn hint(mut self, hint: String) -> Self {
-        self.hint = hint;
-        self
-    }
-
-    pub fn kind(mut self, kind: &'static str) -> Self {
-        self.kind = kind;
-        self
-    }
+    setters!(
+        hint: String,
+        kind: &'static str,
+        inputmode: &'static str,
+        autocomplete: &'static str,
+        step: &'static str,
+        maxlength: usize,
+        problems: Vec<String>,
+    );
 
     pub fn optional(mut self) -> Self {
         self.required = false;
@@ -75,45 +75,26 @@ impl Input {
         self
     }
 
-    pub fn inputmode(mut self, inputmode: &'static str) -> Self {
-        self.inputmode = inputmode;
-        self
-    }
-
-    pub fn autocomplete(mut self, autocomplete: &'static str) -> Self {
-        self.autocomplete = autocomplete;
-        self
-    }
-
-    pub fn step(mut self, step: &'static str) -> Self {
-        self.step = step;
-        self
-    }
-
-    pub fn maxlength(mut self, maxlength: usize) -> Self {
-        self.maxlength = maxlength;
-        self
-    }
-
-    pub fn problems(mut self, problems: Vec<String>) -> Self {
-        self.problems = problems;
-        self
-    }
-
     /// The ids the input's `aria-describedby` names: its error, problems and hint.
     pub fn described_by(&self) -> String {
-        let mut ids = Vec::new();
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.name));
-        }
-        if !self.problems.is_empty() {
-            ids.push(format!("{}-problems", self.name));
-        }
-        if !self.hint.is_empty() {
-            ids.push(format!("{}-hint", self.name));
-        }
-        ids.join(" ")
+        described_by(self.name, self.error.is_some(), !self.problems.is_empty(), !self.hint.is_empty())
     }
+}
+
+/// The ids a control's `aria-describedby` names, those it has of its error, its
+/// problems and its hint (inputs and selects name the same three).
+fn described_by(name: &str, error: bool, problems: bool, hint: bool) -> String {
+    let mut ids = Vec::new();
+    if error {
+        ids.push(format!("{name}-error"));
+    }
+    if problems {
+        ids.push(format!("{name}-problems"));
+    }
+    if hint {
+        ids.push(format!("{name}-hint"));
+    }
+    ids.join(" ")
 }
 
 /// One option of a select or a radio group.
@@ -132,10 +113,7 @@ impl Choice {
         Choice { selected: value == current, value, label, hint: String::new() }
     }
 
-    pub fn hint(mut self, hint: String) -> Self {
-        self.hint = hint;
-        self
-    }
+    setters!(hint: String);
 }
 
 /// A select (templates/merchant/select.html) or a radio group (radios.html).
@@ -164,18 +142,10 @@ impl Select {
         }
     }
 
-    pub fn hint(mut self, hint: String) -> Self {
-        self.hint = hint;
-        self
-    }
+    setters!(hint: String, problems: Vec<String>);
 
     pub fn placeholder(mut self, text: String) -> Self {
         self.placeholder = Some(text);
-        self
-    }
-
-    pub fn problems(mut self, problems: Vec<String>) -> Self {
-        self.problems = problems;
         self
     }
 
@@ -184,17 +154,7 @@ impl Select {
     }
 
     pub fn described_by(&self) -> String {
-        let mut ids = Vec::new();
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.name));
-        }
-        if !self.problems.is_empty() {
-            ids.push(format!("{}-problems", self.name));
-        }
-        if !self.hint.is_empty() {
-            ids.push(format!("{}-hint", self.name));
-        }
-        ids.join(" ")
+        described_by(self.name, self.error.is_some(), !self.problems.is_empty(), !self.hint.is_empty())
     }
 }
 

@@ -4,7 +4,7 @@
 //! machine — approve, reject, suspend, reinstate — as buttons where the state allows
 //! them (the app has the final word).
 
-use super::{Tab, console_next, merchant_status, order_status, query_params, short_id, utc, with_param};
+use super::{ActionForm, Tab, back_with_done, merchant_status, order_status, query_params, short_id, utc};
 use crate::AppState;
 use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult};
@@ -19,7 +19,6 @@ use gateway_app::merchants::{MerchantListQuery, MerchantView};
 use gateway_app::pagination::PageQuery;
 use gateway_core::MerchantId;
 use gateway_core::merchant::{MerchantAction, MerchantStatus};
-use serde::Deserialize;
 
 /// Merchants a list page shows at once.
 const PAGE_SIZE: u32 = 20;
@@ -265,19 +264,13 @@ pub async fn show(
     render_merchant(&s, &ctx, id, done, FormErrors::default(), StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
-pub struct DecisionForm {
-    /// The console page to come back to.
-    pub next: Option<String>,
-}
-
 /// Approve, reject, suspend or reinstate; back to the page the form was on, with
 /// the outcome. A decision the merchant's state no longer allows (another operator
 /// was quicker) shows the merchant's page with the explanation.
 pub async fn decide(
     State(s): State<AppState>,
     Path((id, action)): Path<(String, String)>,
-    form: PageForm<DecisionForm>,
+    form: PageForm<ActionForm>,
 ) -> PageResult {
     let ctx = form.ctx;
     let who = ctx.require_operator()?.clone();
@@ -292,10 +285,7 @@ pub async fn decide(
         return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
     };
     match s.app.act_on_merchant(&who, id, action).await {
-        Ok(_) => {
-            let next = console_next(form.data.next.as_deref());
-            Ok(ctx.redirect(&with_param(&next, "done", action.as_str())))
-        }
+        Ok(_) => Ok(back_with_done(&ctx, form.data.next.as_deref(), action.as_str())),
         Err(AppError::InvalidTransition(_)) => {
             let errors = FormErrors::general(ctx.t("op-err-merchant-transition"));
             render_merchant(&s, &ctx, id, None, errors, StatusCode::CONFLICT).await

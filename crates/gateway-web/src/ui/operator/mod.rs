@@ -23,8 +23,10 @@ pub mod tax;
 use super::context::Ctx;
 use crate::AppState;
 use axum::Router;
+use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
 /// The console's routes.
 pub fn routes() -> Router<AppState> {
@@ -88,6 +90,19 @@ pub fn console_next(next: Option<&str>) -> String {
         Some(n) if n.starts_with("/operator") && !n.contains("//") && !n.contains('\\') => n.to_string(),
         _ => "/operator".to_string(),
     }
+}
+
+/// The form of a console action's button (merchants' decisions, orders' actions): the
+/// console page to come back to.
+#[derive(Deserialize)]
+pub struct ActionForm {
+    pub next: Option<String>,
+}
+
+/// After a console action: back to the page the form was on (`next`), with the
+/// outcome (`done=`) for that page to say. Every action of the console ends this way.
+pub fn back_with_done(ctx: &Ctx, next: Option<&str>, done: &str) -> Response {
+    ctx.redirect(&with_param(&console_next(next), "done", done))
 }
 
 /// A choice among statuses, as a row of links with counts.

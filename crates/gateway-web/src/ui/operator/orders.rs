@@ -3,24 +3,21 @@
 //! at, the address, carrier and tracking, the payment), and the two actions SPEC 6
 //! gives an operator: confirm delivery of a shipped order, return a delivered one.
 
-use super::{Tab, console_next, order_status, query_params, short_id, utc, with_param};
+use super::{ActionForm, Tab, back_with_done, order_status, query_params, short_id, utc, with_param};
 use crate::AppState;
 use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult};
 use crate::ui::errors;
 use crate::ui::forms::{FormErrors, PageForm};
-use crate::ui::storefront::Amounts;
+use crate::ui::orders_view::{self, Amounts};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use gateway_app::AppError;
 use gateway_app::admin::OrderListQuery;
 use gateway_app::orders::OrderView;
+use gateway_core::OrderId;
 use gateway_core::order::{OrderAction, OrderStatus};
-use gateway_core::{MerchantId, OrderId};
-use serde::Deserialize;
-use std::collections::HashMap;
 
 /// Orders a list page shows at once.
 const PAGE_SIZE: u32 = 25;
@@ -35,21 +32,6 @@ pub struct OrderRow {
     pub status: String,
     pub items: i64,
     pub total: String,
-}
-
-/// The merchants' English names, once per merchant (the console is English first;
-/// the names are the merchants' own).
-async fn merchant_names(s: &AppState, ctx: &Ctx, orders: &[OrderView]) -> Result<HashMap<String, String>, Response> {
-    let mut names = HashMap::new();
-    for o in orders {
-        if names.contains_key(&o.merchant_id) {
-            continue;
-        }
-        let Ok(id) = o.merchant_id.parse::<MerchantId>() else { continue };
-        let m = s.app.view_merchant(None, id).await.or_page(ctx)?;
-        names.insert(o.merchant_id.clone(), m.display_name.en);
-    }
-    Ok(names)
 }
 
 #[derive(Template)]
@@ -94,7 +76,8 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx, RawQuery(query): RawQuery
         count: Some(c.count),
         current: status.as_deref() == Some(c.status),
     }));
-    let names = merchant_names(&s, &ctx, &page.items).await?;
+    // The merchants' English names (the console is English first; the names are their own).
+    let names = orders_view::merchant_names(&s, &ctx, &page.items, |n| n.en.clone()).await?;
     let orders = page
         .items
         .iter()
@@ -157,7 +140,7 @@ async fn render(
 ) -> PageResult {
     let who = ctx.require_operator()?;
     let o = s.app.view_order(who, id).await.or_page(ctx)?;
-    let names = merchant_names(s, ctx, std::slice::from_ref(&o)).await?;
+    let names = orders_view::merchant_names(s, ctx, std::slice::from_ref(&o), |n| n.en.clone()).await?;
     // Fen sums of a line's three taxes, for the lines table.
     let tax_of = |duty: &str, ct: &str, vat: &str| -> String {
         let fen = |t: &str| gateway_core::Cny::parse(t).map(|c| c.minor()).unwrap_or(0);
@@ -187,16 +170,7 @@ async fn render(
                 tax: tax_of(&l.duty, &l.consumption_tax, &l.vat),
             })
             .collect(),
-        p: Amounts {
-            goods: o.goods.clone(),
-            freight: o.freight.clone(),
-            duty: o.duty.clone(),
-            consumption_tax: o.consumption_tax.clone(),
-            vat: o.vat.clone(),
-            tax: o.tax.clone(),
-            total: o.total.clone(),
-            full_tax: o.regime == "cbec_full_tax",
-        },
+        p: Amounts::of_order(&o),
         // What SPEC 6 lets an operator do from each state (the app decides).
         can_deliver: o.status == "shipped",
         can_return: o.status == "delivered",
@@ -223,16 +197,11 @@ pub async fn show(
     render(&s, &ctx, id, done, FormErrors::default(), StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
-pub struct ActForm {
-    pub next: Option<String>,
-}
-
 /// Confirm delivery or return, on the operator's side of SPEC 6.
 pub async fn act(
     State(s): State<AppState>,
     Path((id, action)): Path<(String, String)>,
-    form: PageForm<ActForm>,
+    form: PageForm<ActionForm>,
 ) -> PageResult {
     let ctx = form.ctx;
     let who = ctx.require_operator()?.clone();
@@ -245,10 +214,7 @@ pub async fn act(
         return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
     };
     match s.app.act_on_order(&who, id, action, None).await {
-        Ok(_) => {
-            let next = console_next(form.data.next.as_deref());
-            Ok(ctx.redirect(&with_param(&next, "done", action.as_str())))
-        }
+        Ok(_) => Ok(back_with_done(&ctx, form.data.next.as_deref(), action.as_str())),
         Err(error) => {
             let errors = FormErrors::from_app(&ctx, error)?;
             render(&s, &ctx, id, None, errors, StatusCode::CONFLICT).await

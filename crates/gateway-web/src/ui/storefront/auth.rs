@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult, SignedIn};
-use crate::ui::forms::{Field, FormErrors, PageForm, safe_next};
+use crate::ui::forms::{Field, FormErrors, PageForm, safe_next, signup_fields};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -54,16 +54,6 @@ fn login_fields(ctx: &Ctx, email: &str, errors: &FormErrors) -> Vec<Field> {
     vec![
         Field::new("email", ctx.t("auth-email"), email, errors).kind("email").autocomplete("username"),
         Field::new("password", ctx.t("auth-password"), "", errors).kind("password").autocomplete("current-password"),
-    ]
-}
-
-fn signup_fields(ctx: &Ctx, email: &str, errors: &FormErrors) -> Vec<Field> {
-    vec![
-        Field::new("email", ctx.t("auth-email"), email, errors).kind("email").autocomplete("email"),
-        Field::new("password", ctx.t("auth-password"), "", errors)
-            .kind("password")
-            .autocomplete("new-password")
-            .hint(ctx.t("auth-password-hint")),
     ]
 }
 

@@ -2,12 +2,13 @@
 //! translated, quantities to change. The cart lives in the database; this browser
 //! keeps its id in a cookie, and a consumer who signs in takes it over.
 
-use super::{Amounts, name, title};
+use super::{Amounts, name};
 use crate::AppState;
 use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult, Text};
 use crate::ui::errors;
 use crate::ui::forms::{FormErrors, PageForm, problem_message};
+use crate::ui::orders_view::BuyerLine;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,17 +18,9 @@ use gateway_app::carts::{CartItemInput, MAX_QUANTITY, QuoteView};
 use gateway_core::{CartId, ProductId};
 use serde::Deserialize;
 
-pub struct CartLine {
-    pub product_id: String,
-    pub title: Text,
-    pub quantity: i64,
-    pub unit_price: String,
-    pub goods: String,
-}
-
 pub struct CartOrder {
     pub merchant: Text,
-    pub lines: Vec<CartLine>,
+    pub lines: Vec<BuyerLine>,
     pub weight_g: i64,
     pub amounts: Amounts,
 }
@@ -52,13 +45,7 @@ impl QuoteSummary {
                 lines: o
                     .lines
                     .iter()
-                    .map(|l| CartLine {
-                        product_id: l.product_id.clone(),
-                        title: title(ctx, &l.title),
-                        quantity: l.quantity,
-                        unit_price: l.unit_price_cny.clone(),
-                        goods: l.goods.clone(),
-                    })
+                    .map(|l| BuyerLine::new(ctx, &l.product_id, &l.title, l.quantity, &l.unit_price_cny, &l.goods))
                     .collect(),
                 weight_g: o.weight_g,
                 amounts: Amounts::of_quote(o),

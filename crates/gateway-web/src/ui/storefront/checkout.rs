@@ -123,7 +123,7 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<AddressForm>) -> P
     let key = data.idempotency_key.clone().unwrap_or_default();
     let mut tries = 0;
     let result = loop {
-        let attempt = s.app.checkout(&who, Some(&key), clone_input(&input)).await;
+        let attempt = s.app.checkout(&who, Some(&key), input.clone()).await;
         match attempt {
             // The same form is being placed by an earlier submit (or finished just
             // now): wait for its answer rather than fail, bounded.
@@ -150,21 +150,5 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<AddressForm>) -> P
             }
             render(&s, &mut ctx, &data, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-    }
-}
-
-/// `CheckoutInput` is not `Clone`; the retry loop sends the same body each time.
-fn clone_input(input: &CheckoutInput) -> CheckoutInput {
-    CheckoutInput {
-        cart_id: input.cart_id.clone(),
-        address: input.address.as_ref().map(|a| AddressInput {
-            recipient: a.recipient.clone(),
-            phone: a.phone.clone(),
-            province: a.province.clone(),
-            city: a.city.clone(),
-            district: a.district.clone(),
-            street: a.street.clone(),
-            postal_code: a.postal_code.clone(),
-        }),
     }
 }

@@ -1,34 +1,25 @@
 //! The consumer's orders: the list (newest first) and each order with its status,
 //! carrier and tracking number, and the actions its status allows.
 
-use super::{Amounts, name, title};
+use super::{Amounts, name};
 use crate::AppState;
 use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult, Text};
 use crate::ui::errors;
 use crate::ui::forms::{FormErrors, PageForm};
+use crate::ui::orders_view::{self, BuyerLine};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use chrono::{DateTime, FixedOffset, Utc};
 use gateway_app::orders::OrderView;
 use gateway_app::pagination::PageQuery;
+use gateway_core::OrderId;
 use gateway_core::order::OrderAction;
-use gateway_core::{MerchantId, OrderId};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 /// Orders a page lists at once.
 const PAGE_SIZE: u32 = 20;
-
-pub struct OrderLine {
-    pub product_id: String,
-    pub title: Text,
-    pub quantity: i64,
-    pub unit_price: String,
-    pub goods: String,
-}
 
 /// An order as the pages show it.
 pub struct OrderSummary {
@@ -39,7 +30,7 @@ pub struct OrderSummary {
     pub status_code: &'static str,
     pub status: String,
     pub created: String,
-    pub lines: Vec<OrderLine>,
+    pub lines: Vec<BuyerLine>,
     pub amounts: Amounts,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
@@ -70,24 +61,9 @@ impl OrderSummary {
             lines: o
                 .lines
                 .iter()
-                .map(|l| OrderLine {
-                    product_id: l.product_id.clone(),
-                    title: title(ctx, &l.title),
-                    quantity: l.quantity,
-                    unit_price: l.unit_price_cny.clone(),
-                    goods: l.goods.clone(),
-                })
+                .map(|l| BuyerLine::new(ctx, &l.product_id, &l.title, l.quantity, &l.unit_price_cny, &l.goods))
                 .collect(),
-            amounts: Amounts {
-                goods: o.goods.clone(),
-                freight: o.freight.clone(),
-                duty: o.duty.clone(),
-                consumption_tax: o.consumption_tax.clone(),
-                vat: o.vat.clone(),
-                tax: o.tax.clone(),
-                total: o.total.clone(),
-                full_tax: o.regime == "cbec_full_tax",
-            },
+            amounts: Amounts::of_order(o),
             carrier: o.carrier.clone(),
             tracking_no: o.tracking_no.clone(),
             address: format!("{} {} {} {} {}", a.province, a.city, a.district, a.street, a.postal_code),
@@ -99,20 +75,6 @@ impl OrderSummary {
             can_return: status_code == "delivered",
         }
     }
-}
-
-/// The merchants' display names, once per merchant.
-async fn merchant_names(s: &AppState, ctx: &Ctx, orders: &[OrderView]) -> Result<HashMap<String, Text>, Response> {
-    let mut names = HashMap::new();
-    for o in orders {
-        if names.contains_key(&o.merchant_id) {
-            continue;
-        }
-        let Ok(id) = o.merchant_id.parse::<MerchantId>() else { continue };
-        let m = s.app.view_merchant(None, id).await.or_page(ctx)?;
-        names.insert(o.merchant_id.clone(), name(ctx, &m.display_name));
-    }
-    Ok(names)
 }
 
 #[derive(Template)]
@@ -133,7 +95,7 @@ pub struct ListQuery {
 pub async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
     let who = ctx.require_consumer()?;
     let page = s.app.my_orders(who, &PageQuery { limit: Some(PAGE_SIZE), cursor: q.cursor }).await.or_page(&ctx)?;
-    let names = merchant_names(&s, &ctx, &page.items).await?;
+    let names = orders_view::merchant_names(&s, &ctx, &page.items, |n| name(&ctx, n)).await?;
     let orders = page
         .items
         .iter()
@@ -157,7 +119,7 @@ pub struct OrderPage<'a> {
 async fn render(s: &AppState, ctx: &Ctx, id: OrderId, errors: FormErrors, status: StatusCode) -> PageResult {
     let who = ctx.require_consumer()?;
     let order = s.app.view_order(who, id).await.or_page(ctx)?;
-    let names = merchant_names(s, ctx, std::slice::from_ref(&order)).await?;
+    let names = orders_view::merchant_names(s, ctx, std::slice::from_ref(&order), |n| name(ctx, n)).await?;
     let merchant = names.get(&order.merchant_id).cloned().unwrap_or_else(|| ctx.pick("", None));
     let page = OrderPage { c: ctx, o: OrderSummary::new(ctx, &order, merchant), errors };
     Ok(ctx.render_status(status, &page))
