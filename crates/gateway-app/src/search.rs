@@ -98,12 +98,22 @@ impl App {
     pub async fn search(&self, params: &SearchParams) -> AppResult<SearchView> {
         let fx = self.current_fx().await?.map(|q| q.rate);
         let (query, page, per_page) = parse_params(params, fx)?;
+        let results = self.on_index(move |index| index.search(&query)).await?;
+        Ok(view(results, page, per_page, fx))
+    }
+
+    /// Runs `work` on the index off the async runtime: analysing thousands of
+    /// documents, a commit's fsync or a search are CPU or disk work that would
+    /// otherwise hold a runtime thread and stall the requests queued behind it.
+    async fn on_index<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&gateway_search::SearchIndex) -> Result<T, gateway_search::SearchError> + Send + 'static,
+    ) -> AppResult<T> {
         let index = self.search.clone();
-        let results = tokio::task::spawn_blocking(move || index.search(&query))
+        tokio::task::spawn_blocking(move || work(&index))
             .await
             .map_err(|e| AppError::SearchFailed(e.to_string()))?
-            .map_err(|e| AppError::SearchFailed(e.to_string()))?;
-        Ok(view(results, page, per_page, fx))
+            .map_err(search_failed)
     }
 
     /// A Chinese title for `title_en` from the product glossary, for a merchant to
@@ -134,7 +144,7 @@ impl App {
 
     async fn rebuild(&self, feed: &mut Feed) -> AppResult<u64> {
         let head = self.store.outbox_head().await?;
-        self.search.clear().map_err(search_failed)?;
+        self.on_index(|index| index.clear()).await?;
         let mut after = None;
         let mut count = 0u64;
         loop {
@@ -143,12 +153,13 @@ impl App {
             after = Some(last.product.id);
             count += entries.len() as u64;
             let full = entries.len() == REBUILD_BATCH as usize;
-            self.search.upsert(entries.into_iter().map(document).collect()).map_err(search_failed)?;
+            let documents: Vec<SearchDocument> = entries.into_iter().map(document).collect();
+            self.on_index(move |index| index.upsert(documents)).await?;
             if !full {
                 break;
             }
         }
-        self.search.commit(head).map_err(search_failed)?;
+        self.on_index(move |index| index.commit(head)).await?;
         feed.reset(head);
         tracing::info!(products = count, cursor = head, "search index rebuilt");
         Ok(count)
@@ -193,7 +204,8 @@ impl App {
             applied += fresh.len();
             let moved = feed.advance(fresh.iter().map(|e| e.id), Instant::now());
             if !fresh.is_empty() || moved {
-                self.search.commit(feed.position.unwrap_or(0)).map_err(search_failed)?;
+                let position = feed.position.unwrap_or(0);
+                self.on_index(move |index| index.commit(position)).await?;
             }
             if !full || fresh.is_empty() {
                 return Ok(applied);
@@ -233,8 +245,11 @@ impl App {
             }
         }
         removals.extend(gone);
-        self.search.remove(&removals).map_err(search_failed)?;
-        self.search.upsert(upserts).map_err(search_failed)
+        self.on_index(move |index| {
+            index.remove(&removals)?;
+            index.upsert(upserts)
+        })
+        .await
     }
 }
 
