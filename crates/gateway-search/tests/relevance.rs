@@ -25,14 +25,15 @@ use serde::Deserialize;
 
 const K: usize = 10;
 
-// Reached (190 queries, 378 listings, glossary of 2026-11): P@10 0.964, R@10 0.961,
-// R-precision 0.942, MRR 0.995, full recall 0.963. The margin leaves room for glossary
-// updates; a change in ranking or analysis that costs more than that is a regression.
-const MIN_PRECISION_AT_10: f64 = 0.93;
-const MIN_RECALL_AT_10: f64 = 0.92;
-const MIN_R_PRECISION: f64 = 0.90;
-const MIN_MRR: f64 = 0.95;
-const MIN_FULL_RECALL: f64 = 0.92;
+// Reached (190 queries, 378 listings, glossary of 2026-11-22 with the wine varietals,
+// comb honey and puppy food entries): P@10 0.982, R@10 0.979, R-precision 0.956, MRR
+// 1.000, full recall 0.982. The margin leaves room for glossary updates; a change in
+// ranking or analysis that costs more than that is a regression.
+const MIN_PRECISION_AT_10: f64 = 0.95;
+const MIN_RECALL_AT_10: f64 = 0.95;
+const MIN_R_PRECISION: f64 = 0.92;
+const MIN_MRR: f64 = 0.98;
+const MIN_FULL_RECALL: f64 = 0.95;
 
 #[derive(Deserialize)]
 struct Listing {
