@@ -5,9 +5,7 @@
 //! A saved tax class re-runs the listing check (SPEC 7) of every product in it, in
 //! the same transaction: taking a class off the positive list blocks its products at
 //! once, putting it back lists them again, and no product is left judged by a class
-//! that no longer exists in that form. The check depends only on the class and on
-//! whether the product's merchant holds a food registration, so the app computes the
-//! two verdicts and the store applies them (see `AdminStore::update_tax_class`).
+//! that no longer exists in that form (see `AdminStore::update_tax_class`).
 
 use crate::fx::FxView;
 use crate::input::DecimalText;
@@ -19,12 +17,11 @@ use chrono::{DateTime, Utc};
 use gateway_core::freight::FreightRates;
 use gateway_core::merchant::MerchantStatus;
 use gateway_core::order::OrderStatus;
-use gateway_core::product::{listing_check, status_after_check};
 use gateway_core::tax_class::{CtThreshold, TaxClass, format_rate, parse_code, parse_rate};
 use gateway_core::text::bounded;
 use gateway_core::user::Role;
 use gateway_core::{Cny, Validation};
-use gateway_store::{ClassVerdicts, FreightSettings, ListingVerdict, StoreError};
+use gateway_store::{FreightSettings, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// The highest rates an operator may set. The law's rates are well below them
@@ -204,15 +201,6 @@ fn parse_class(code: &str, input: &TaxClassInput) -> Result<TaxClass, Vec<gatewa
     })
 }
 
-/// The listing check's two verdicts for the products of `class`.
-fn verdicts(class: &TaxClass) -> ClassVerdicts {
-    let verdict = |registered: bool| {
-        let problems = listing_check(class, registered);
-        ListingVerdict { status: status_after_check(&problems, false), problems }
-    };
-    ClassVerdicts { registered: verdict(true), unregistered: verdict(false) }
-}
-
 impl App {
     /// Saves a tax class (operators), re-running the listing check of its products.
     pub async fn update_tax_class(
@@ -226,8 +214,7 @@ impl App {
         parse_code(code).map_err(|_| AppError::NotFound("tax class"))?;
         let before = self.store.tax_class(code).await?.ok_or(AppError::NotFound("tax class"))?;
         let class = parse_class(&before.code, &input)?;
-        let verdicts = verdicts(&class);
-        let saved = self.store.update_tax_class(class, verdicts, gateway_core::clock::now()).await;
+        let saved = self.store.update_tax_class(class, gateway_core::clock::now()).await;
         let saved = saved.map_err(|e| match e {
             StoreError::NotFound => AppError::NotFound("tax class"),
             other => other.into(),
@@ -376,18 +363,6 @@ mod tests {
         let class = parse_class("x", &at_max).unwrap();
         assert_eq!((class.vat_ppm, class.ct_ppm, class.mfn_duty_ppm), (300_000, 600_000, 800_000));
         assert_eq!(class.ct_threshold.map(|t| t.per_piece.minor()), Some(500_000));
-    }
-
-    #[test]
-    fn verdicts_follow_the_listing_check() {
-        let mut class = parse_class("agri", &input()).unwrap();
-        let v = verdicts(&class);
-        assert_eq!(v.registered.status, gateway_core::product::ProductStatus::Listed);
-        assert_eq!(v.unregistered.problems.len(), 1, "food needs a registration");
-        class.positive_list = false;
-        let v = verdicts(&class);
-        assert_eq!(v.registered.status, gateway_core::product::ProductStatus::Blocked);
-        assert_eq!(v.unregistered.problems.len(), 2);
     }
 
     #[test]

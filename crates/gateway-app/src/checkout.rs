@@ -102,6 +102,7 @@ fn problem_refusal(p: &Problem) -> AppError {
         "out_of_stock" => "out_of_stock",
         "single_limit_exceeded" => "single_limit_exceeded",
         "annual_limit_exceeded" => "annual_limit_exceeded",
+        "weight_cap_exceeded" => "weight_cap_exceeded",
         _ => "not_for_sale",
     };
     let (product_id, remaining) = (p.product_id.clone(), p.remaining.clone());
@@ -131,6 +132,11 @@ fn checkout_refusal(refusal: CheckoutRefusal) -> AppError {
             format!("this would pass your 26,000.00 CNY annual limit: {remaining} CNY remain this year"),
         )
         .with(|r| r.remaining = Some(remaining.to_string())),
+        CheckoutRefusal::WeightCap { hs_prefix, remaining_g } => AppError::refused(
+            "weight_cap_exceeded",
+            RefusalKind::Unprocessable,
+            format!("this would pass your yearly cap on goods under HS {hs_prefix}: {remaining_g} g remain this year"),
+        ),
         CheckoutRefusal::CartCheckedOut => {
             AppError::Conflict { message: "this cart was checked out already".into(), field: Some("cart_id") }
         }
@@ -284,6 +290,7 @@ impl App {
                 tax: o.tax.tax,
                 total: o.tax.total,
                 weight_g: o.weight_g,
+                weight_charges: o.weight_charges.clone(),
                 lines: o
                     .lines
                     .iter()

@@ -17,6 +17,7 @@ pub mod merchants;
 pub mod orders;
 pub mod pagination;
 pub mod payments;
+pub mod positive_list;
 pub mod pricing;
 pub mod products;
 pub mod sales;

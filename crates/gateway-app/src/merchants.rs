@@ -240,7 +240,6 @@ impl App {
             return Err(AppError::Forbidden("this merchant belongs to another account"));
         }
         let p = merge_profile(Some(&current), input)?;
-        let registration_changed = p.food_registration_no.is_some() != current.food_registration_no.is_some();
         let (story_en, story_zh) = split_story(p.story);
         let edited = Merchant {
             legal_name: p.legal_name,
@@ -258,11 +257,10 @@ impl App {
             story_zh,
             ..current
         };
+        // The store re-runs the listing check of the merchant's products in the same
+        // transaction: the food registration and the fulfilment mode take part in it.
         let saved = self.store.update_merchant(edited).await?;
         self.catalog_changed();
-        if registration_changed {
-            self.recheck_listings(&saved).await?;
-        }
         Ok(MerchantView::new(saved, true))
     }
 

@@ -5,12 +5,13 @@
 use crate::identity::quota_year;
 use crate::{App, AppResult};
 use gateway_core::freight::freight;
+use gateway_core::positive_list::capped_grams;
 use gateway_core::product::NetContent;
 use gateway_core::tax::{
     ANNUAL_LIMIT, LimitError, LineInput, OrderTax, Regime, TaxRates, compute_order_tax, decide_regime,
 };
 use gateway_core::{Cny, FxRate, MerchantId};
-use gateway_store::{Cart, IdentityRecord, Merchant, Product};
+use gateway_store::{Cart, IdentityRecord, Merchant, Product, WeightCharge};
 use std::collections::HashMap;
 
 /// One problem that stops a checkout, as the quote lists it.
@@ -23,11 +24,15 @@ pub struct Problem {
     /// For annual_limit_exceeded: what the buyer may still import this year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<String>,
+    /// For weight_cap_exceeded: the grams the buyer may still import this year under
+    /// the capped positive-list line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining_g: Option<i64>,
 }
 
 impl Problem {
     fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Problem { code, message: message.into(), product_id: None, remaining: None }
+        Problem { code, message: message.into(), product_id: None, remaining: None, remaining_g: None }
     }
 }
 
@@ -43,6 +48,8 @@ pub struct PricedOrder {
     pub lines: Vec<PricedLine>,
     pub tax: OrderTax,
     pub weight_g: i64,
+    /// What the order counts against the buyer's yearly weight caps.
+    pub weight_charges: Vec<WeightCharge>,
 }
 
 pub struct PricedCart {
@@ -160,7 +167,11 @@ impl App {
             used = Cny::from_minor(used.minor() + dutiable.minor());
             let tax = compute_order_tax(&inputs, freight_fen, regime);
             total = Cny::from_minor(total.minor() + tax.total.minor());
-            orders.push(PricedOrder { merchant, regime, lines, tax, weight_g });
+            let weight_charges = weight_charges(&lines);
+            orders.push(PricedOrder { merchant, regime, lines, tax, weight_g, weight_charges });
+        }
+        if let Some(identity) = buyer {
+            self.check_weight_caps(identity, &orders, &mut problems).await?;
         }
         // One annual-limit problem is enough, with what really remains.
         if problems.iter().filter(|p| p.code == "annual_limit_exceeded").count() > 1 {
@@ -169,4 +180,63 @@ impl App {
         }
         Ok(PricedCart { fx: Some(fx), orders, total, problems })
     }
+
+    /// Lists a problem for each yearly weight cap the cart would pass. Reads the
+    /// buyer's usage only when the cart holds capped goods (rare), so an ordinary
+    /// quote costs no query more. Checkout charges the caps again, conditionally.
+    async fn check_weight_caps(
+        &self,
+        buyer: &IdentityRecord,
+        orders: &[PricedOrder],
+        problems: &mut Vec<Problem>,
+    ) -> AppResult<()> {
+        let wanted = merge_charges(orders.iter().flat_map(|o| o.weight_charges.iter().cloned()));
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let used = self.store.weight_cap_used(&buyer.id_number_hash, quota_year()).await?;
+        for charge in wanted {
+            let already = used.iter().find(|(prefix, _)| *prefix == charge.hs_prefix).map_or(0, |(_, g)| *g);
+            if already + charge.grams > charge.cap_g {
+                let remaining_g = (charge.cap_g - already).max(0);
+                problems.push(Problem {
+                    remaining_g: Some(remaining_g),
+                    ..Problem::new(
+                        "weight_cap_exceeded",
+                        format!(
+                            "goods under HS {} are capped at {} g per person a year: {remaining_g} g remain and the cart holds {} g",
+                            charge.hs_prefix, charge.cap_g, charge.grams
+                        ),
+                    )
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An order's grams under each capped positive-list line.
+fn weight_charges(lines: &[PricedLine]) -> Vec<WeightCharge> {
+    merge_charges(lines.iter().filter_map(|l| {
+        let f = &l.product.fields;
+        let cap = f.annual_cap.as_ref()?;
+        let net = NetContent { milli: f.net_content_milli, unit: f.net_content_unit };
+        Some(WeightCharge {
+            hs_prefix: cap.hs_prefix.clone(),
+            grams: capped_grams(net, f.weight_g) * l.quantity,
+            cap_g: cap.grams,
+        })
+    }))
+}
+
+/// Sums charges per capped line, in the order the lines first appear.
+fn merge_charges(charges: impl Iterator<Item = WeightCharge>) -> Vec<WeightCharge> {
+    let mut merged: Vec<WeightCharge> = Vec::new();
+    for c in charges {
+        match merged.iter_mut().find(|m| m.hs_prefix == c.hs_prefix) {
+            Some(m) => m.grams += c.grams,
+            None => merged.push(c),
+        }
+    }
+    merged
 }

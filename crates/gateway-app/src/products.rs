@@ -5,15 +5,16 @@ use crate::merchants::is_owner_or_operator;
 use crate::pagination::{PageQuery, PageView};
 use crate::{App, AppError, AppResult, Principal};
 use chrono::{DateTime, Utc};
+use gateway_core::positive_list::ListingFacts;
 use gateway_core::product::{
-    ContentUnit, CountryCode, HsCode, ListingProblem, NetContent, ProductStatus, Sku, listing_check, parse_price,
-    parse_stock, parse_weight_g, status_after_check,
+    ContentUnit, CountryCode, HsCode, NetContent, ProductStatus, Sku, listing_verdict, parse_price, parse_stock,
+    parse_weight_g,
 };
 use gateway_core::tax_class::parse_code;
 use gateway_core::text::Bilingual;
 use gateway_core::user::Role;
 use gateway_core::{FieldError, FxRate, MerchantId, ProductId, Validation};
-use gateway_store::{Merchant, NewProduct, PageRequest, Product, ProductFields, StoreError};
+use gateway_store::{Merchant, NewProduct, Product, ProductFields, StoreError};
 use serde::{Deserialize, Serialize};
 
 const TITLE_MAX: usize = 200;
@@ -68,7 +69,10 @@ pub struct NetContentView {
 pub struct ProblemView {
     pub code: String,
     pub field: String,
+    /// In English, for the merchant.
     pub message: String,
+    /// In Chinese, for the operator (empty for a problem recorded before there was one).
+    pub message_zh: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -93,6 +97,8 @@ pub struct ProductView {
     pub status: &'static str,
     /// Why a blocked product may not be sold.
     pub problems: Vec<ProblemView>,
+    /// The positive list's yearly cap per buyer on these goods, in grams, if any.
+    pub annual_cap_g: Option<i64>,
     /// Listed, and its merchant active.
     pub for_sale: bool,
     pub version: i64,
@@ -127,8 +133,9 @@ impl ProductView {
             problems: f
                 .problems
                 .into_iter()
-                .map(|p| ProblemView { code: p.code, field: p.field, message: p.message })
+                .map(|p| ProblemView { code: p.code, field: p.field, message: p.message, message_zh: p.message_zh })
                 .collect(),
+            annual_cap_g: f.annual_cap.as_ref().map(|c| c.grams),
             for_sale,
             version: p.version,
             created_at: p.created_at,
@@ -247,6 +254,7 @@ fn merge_fields(base: Option<&ProductFields>, input: &ProductInput) -> Result<Pr
             stock: stock?,
             status: status?,
             problems: Vec::new(),
+            annual_cap: None,
         })
     })
 }
@@ -269,17 +277,26 @@ impl App {
         Ok(merchant)
     }
 
-    /// Runs the listing check and sets status and problems: a withdrawn product stays
-    /// withdrawn, any other is listed or blocked by the check.
+    /// Runs the listing check and sets status, problems and the yearly cap: a withdrawn
+    /// product stays withdrawn, any other is listed or blocked by the check.
     async fn check_listing(&self, merchant: &Merchant, fields: &mut ProductFields) -> AppResult<()> {
         let class = self
             .store
             .tax_class(&fields.tax_class)
             .await?
             .ok_or_else(|| AppError::field("tax_class", "is not a known tax class (see /api/v1/tax-classes)"))?;
-        let problems: Vec<ListingProblem> = listing_check(&class, merchant.food_registration_no.is_some());
-        fields.status = status_after_check(&problems, fields.status == ProductStatus::Delisted);
-        fields.problems = problems;
+        let entry = self.store.positive_list_entry_for(&fields.hs_code).await?;
+        let facts = ListingFacts {
+            class: &class,
+            entry: entry.as_ref(),
+            hs_code: &fields.hs_code,
+            merchant_has_food_registration: merchant.food_registration_no.is_some(),
+            fulfilment: merchant.fulfilment,
+        };
+        let verdict = listing_verdict(&facts, fields.status == ProductStatus::Delisted);
+        fields.status = verdict.status;
+        fields.problems = verdict.problems;
+        fields.annual_cap = verdict.annual_cap;
         Ok(())
     }
 
@@ -325,44 +342,6 @@ impl App {
                 }
                 Err(StoreError::Stale) => continue,
                 Err(other) => return Err(sku_conflict(other)),
-            }
-        }
-        Err(StoreError::Stale.into())
-    }
-
-    /// Runs the listing check again over every product of `merchant` (after its
-    /// food registration changed), saving those whose verdict changed.
-    pub(crate) async fn recheck_listings(&self, merchant: &Merchant) -> AppResult<()> {
-        let mut after = None;
-        loop {
-            let page = self.store.list_products(merchant.id, false, PageRequest { after, limit: 200 }).await?;
-            for listed in page.items {
-                self.recheck_listing(merchant, listed.id).await?;
-            }
-            match page.next {
-                Some(next) => after = Some(next),
-                None => return Ok(()),
-            }
-        }
-    }
-
-    /// One product's re-check, retried like an edit when a concurrent write won.
-    async fn recheck_listing(&self, merchant: &Merchant, id: ProductId) -> AppResult<()> {
-        for _ in 0..UPDATE_ATTEMPTS {
-            let product = self.product(id).await?;
-            let mut fields = product.fields.clone();
-            self.check_listing(merchant, &mut fields).await?;
-            if fields.status == product.fields.status && fields.problems == product.fields.problems {
-                return Ok(());
-            }
-            match self.store.update_product(Product { fields, ..product }).await {
-                Ok(_) => {
-                    self.catalog_changed();
-                    tracing::info!(product.id = %id, "listing check re-run after the merchant's registration changed");
-                    return Ok(());
-                }
-                Err(StoreError::Stale) => continue,
-                Err(other) => return Err(other.into()),
             }
         }
         Err(StoreError::Stale.into())

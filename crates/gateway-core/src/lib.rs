@@ -14,6 +14,7 @@ pub mod ids;
 pub mod merchant;
 pub mod money;
 pub mod order;
+pub mod positive_list;
 pub mod product;
 pub mod tax;
 pub mod tax_class;

@@ -13,61 +13,17 @@ macro_rules! impl_admin_store {
             use $crate::gateway_core::freight::FreightRates;
             use $crate::gateway_core::merchant::MerchantStatus;
             use $crate::gateway_core::order::OrderStatus;
+            use $crate::gateway_core::positive_list::{HsPrefix, PositiveListEntry};
             use $crate::gateway_core::tax_class::TaxClass;
             use $crate::gateway_store::*;
+            use $crate::listing_store::RecheckScope;
             use $crate::rows::*;
             use $crate::sqlx;
             use $crate::{backend, fetch_limit};
 
-            impl $store {
-                /// Applies one verdict to the class's products of merchants with
-                /// (`registered`) or without a food registration, where it changes
-                /// something; writes an outbox event per product changed.
-                async fn apply_verdict(
-                    tx: &mut <$db as sqlx::Database>::Connection,
-                    code: &str,
-                    registered: bool,
-                    verdict: &ListingVerdict,
-                    at: DateTime<Utc>,
-                ) -> StoreResult<u64> {
-                    // A product its merchant withdrew stays withdrawn: only its
-                    // problems follow the class.
-                    let rows: Vec<($crate::uuid::Uuid, String, i64)> = sqlx::query_as(
-                        "UPDATE products SET \
-                         status = CASE WHEN status = 'delisted' THEN 'delisted' ELSE $1 END, \
-                         problems = $2, version = version + 1, updated_at = $3 \
-                         WHERE tax_class = $4 \
-                         AND merchant_id IN (SELECT id FROM merchants WHERE (food_registration_no IS NOT NULL) = $5) \
-                         AND (problems <> $2 OR status <> CASE WHEN status = 'delisted' THEN 'delisted' ELSE $1 END) \
-                         RETURNING id, status, stock",
-                    )
-                    .bind(verdict.status.as_str())
-                    .bind(problems_json(&verdict.problems)?)
-                    .bind(at)
-                    .bind(code)
-                    .bind(registered)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                    for (id, status, stock) in &rows {
-                        let payload = $crate::serde_json::json!({
-                            "product_id": id.to_string(), "status": status, "stock": stock
-                        })
-                        .to_string();
-                        Self::insert_outbox(&mut *tx, "product.updated", *id, payload, at).await?;
-                    }
-                    Ok(rows.len() as u64)
-                }
-            }
-
             #[async_trait]
             impl AdminStore for $store {
-                async fn update_tax_class(
-                    &self,
-                    class: TaxClass,
-                    verdicts: ClassVerdicts,
-                    at: DateTime<Utc>,
-                ) -> StoreResult<TaxClassUpdate> {
+                async fn update_tax_class(&self, class: TaxClass, at: DateTime<Utc>) -> StoreResult<TaxClassUpdate> {
                     let mut tx = self.begin_write().await.map_err(backend)?;
                     let (per_unit, per_piece) = match class.ct_threshold {
                         Some(t) => (Some(t.per_g_or_ml.minor()), Some(t.per_piece.minor())),
@@ -94,9 +50,7 @@ macro_rules! impl_admin_store {
                     if updated.rows_affected() == 0 {
                         return Err(StoreError::NotFound);
                     }
-                    let mut changed = 0;
-                    changed += Self::apply_verdict(&mut tx, &class.code, true, &verdicts.registered, at).await?;
-                    changed += Self::apply_verdict(&mut tx, &class.code, false, &verdicts.unregistered, at).await?;
+                    let changed = Self::recheck_listings(&mut tx, RecheckScope::TaxClass(&class.code), at).await?;
                     let row: TaxClassRow = sqlx::query_as(concat!(
                         "SELECT ",
                         $crate::tax_class_columns!(),
@@ -108,6 +62,67 @@ macro_rules! impl_admin_store {
                     .map_err(backend)?;
                     tx.commit().await.map_err(backend)?;
                     Ok(TaxClassUpdate { class: TaxClass::from(row), products_changed: changed })
+                }
+
+                async fn positive_list(&self) -> StoreResult<Vec<PositiveListEntry>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    Self::load_positive_list(&mut conn).await
+                }
+
+                async fn put_positive_list_entry(&self, e: PositiveListEntry, at: DateTime<Utc>) -> StoreResult<u64> {
+                    let mut tx = self.begin_write().await.map_err(backend)?;
+                    let class_exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tax_classes WHERE code = $1")
+                        .bind(&e.tax_class)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    if class_exists.is_none() {
+                        return Err(StoreError::NotFound);
+                    }
+                    sqlx::query(
+                        "INSERT INTO positive_list (hs_prefix, tax_class, bonded_only, annual_cap_g, description_en, \
+                         description_zh, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (hs_prefix) DO UPDATE SET tax_class = excluded.tax_class, \
+                         bonded_only = excluded.bonded_only, annual_cap_g = excluded.annual_cap_g, \
+                         description_en = excluded.description_en, description_zh = excluded.description_zh, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(e.hs_prefix.as_str())
+                    .bind(&e.tax_class)
+                    .bind(e.bonded_only)
+                    .bind(e.annual_cap_g)
+                    .bind(&e.description_en)
+                    .bind(&e.description_zh)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let changed =
+                        Self::recheck_listings(&mut tx, RecheckScope::HsPrefix(e.hs_prefix.as_str()), at).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(changed)
+                }
+
+                async fn delete_positive_list_entry(&self, prefix: &HsPrefix, at: DateTime<Utc>) -> StoreResult<u64> {
+                    let mut tx = self.begin_write().await.map_err(backend)?;
+                    let deleted = sqlx::query("DELETE FROM positive_list WHERE hs_prefix = $1")
+                        .bind(prefix.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    if deleted.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    let changed = Self::recheck_listings(&mut tx, RecheckScope::HsPrefix(prefix.as_str()), at).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(changed)
+                }
+
+                async fn recheck_all_listings(&self, at: DateTime<Utc>) -> StoreResult<u64> {
+                    let mut tx = self.begin_write().await.map_err(backend)?;
+                    let changed = Self::recheck_listings(&mut tx, RecheckScope::All, at).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(changed)
                 }
 
                 async fn freight_settings(&self) -> StoreResult<FreightSettings> {
@@ -128,7 +143,11 @@ macro_rules! impl_admin_store {
                     })
                 }
 
-                async fn set_freight_rates(&self, rates: FreightRates, at: DateTime<Utc>) -> StoreResult<FreightSettings> {
+                async fn set_freight_rates(
+                    &self,
+                    rates: FreightRates,
+                    at: DateTime<Utc>,
+                ) -> StoreResult<FreightSettings> {
                     let changed = sqlx::query(
                         "UPDATE freight_rates SET direct_first_500g_fen = $1, direct_each_further_500g_fen = $2, \
                          bonded_flat_fen = $3, updated_at = $4 WHERE id = 1",

@@ -120,6 +120,81 @@ macro_rules! impl_buy_store {
                     Ok(Ok(()))
                 }
 
+                /// Charges the checkout's grams to the buyer's yearly weight caps,
+                /// conditionally like the quota: a concurrent checkout cannot pass a cap.
+                async fn charge_weight_caps(conn: &mut Conn, c: &NewCheckout) -> StoreResult<Result<(), CheckoutRefusal>> {
+                    let mut caps: Vec<WeightCharge> = Vec::new();
+                    for charge in c.orders.iter().flat_map(|o| &o.weight_charges) {
+                        match caps.iter_mut().find(|m| m.hs_prefix == charge.hs_prefix) {
+                            Some(m) => m.grams += charge.grams,
+                            None => caps.push(charge.clone()),
+                        }
+                    }
+                    for cap in caps {
+                        sqlx::query(
+                            "INSERT INTO annual_weight_usage (id_number_hash, year, hs_prefix, used_g) VALUES ($1, $2, $3, 0) \
+                             ON CONFLICT (id_number_hash, year, hs_prefix) DO NOTHING",
+                        )
+                        .bind(&c.id_number_hash)
+                        .bind(i64::from(c.quota_year))
+                        .bind(&cap.hs_prefix)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                        let used: Option<i64> = sqlx::query_scalar(
+                            "UPDATE annual_weight_usage SET used_g = used_g + $1 \
+                             WHERE id_number_hash = $2 AND year = $3 AND hs_prefix = $4 AND used_g + $1 <= $5 \
+                             RETURNING used_g",
+                        )
+                        .bind(cap.grams)
+                        .bind(&c.id_number_hash)
+                        .bind(i64::from(c.quota_year))
+                        .bind(&cap.hs_prefix)
+                        .bind(cap.cap_g)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                        if used.is_none() {
+                            let used: i64 = sqlx::query_scalar(
+                                "SELECT used_g FROM annual_weight_usage WHERE id_number_hash = $1 AND year = $2 AND hs_prefix = $3",
+                            )
+                            .bind(&c.id_number_hash)
+                            .bind(i64::from(c.quota_year))
+                            .bind(&cap.hs_prefix)
+                            .fetch_one(&mut *conn)
+                            .await
+                            .map_err(backend)?;
+                            let remaining_g = (cap.cap_g - used).max(0);
+                            return Ok(Err(CheckoutRefusal::WeightCap { hs_prefix: cap.hs_prefix, remaining_g }));
+                        }
+                    }
+                    Ok(Ok(()))
+                }
+
+                /// Gives a cancelled or returned order's grams back to the caps it was charged to.
+                async fn restore_weight_caps(conn: &mut Conn, order: &Order) -> StoreResult<()> {
+                    let charges: Vec<(String, i64)> =
+                        sqlx::query_as("SELECT hs_prefix, grams FROM order_weight_charges WHERE order_id = $1")
+                            .bind(order.id.as_uuid())
+                            .fetch_all(&mut *conn)
+                            .await
+                            .map_err(backend)?;
+                    for (hs_prefix, grams) in charges {
+                        sqlx::query(
+                            "UPDATE annual_weight_usage SET used_g = used_g - $1 WHERE year = $2 AND hs_prefix = $3 \
+                             AND id_number_hash = (SELECT quota_id_number_hash FROM orders WHERE id = $4)",
+                        )
+                        .bind(grams)
+                        .bind(i64::from(order.quota_year))
+                        .bind(&hs_prefix)
+                        .bind(order.id.as_uuid())
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    }
+                    Ok(())
+                }
+
                 async fn insert_order(conn: &mut Conn, c: &NewCheckout, o: &NewOrder) -> StoreResult<()> {
                     sqlx::query(
                         "INSERT INTO orders (id, payment_id, buyer_id, merchant_id, status, regime, fx_rate_micros, \
@@ -155,6 +230,15 @@ macro_rules! impl_buy_store {
                     .execute(&mut *conn)
                     .await
                     .map_err(backend)?;
+                    for charge in &o.weight_charges {
+                        sqlx::query("INSERT INTO order_weight_charges (order_id, hs_prefix, grams) VALUES ($1, $2, $3)")
+                            .bind(o.id.as_uuid())
+                            .bind(&charge.hs_prefix)
+                            .bind(charge.grams)
+                            .execute(&mut *conn)
+                            .await
+                            .map_err(backend)?;
+                    }
                     for (line_no, l) in o.lines.iter().enumerate() {
                         sqlx::query(
                             "INSERT INTO order_lines (order_id, line_no, product_id, sku, title_en, title_zh, tax_class, \
@@ -233,6 +317,18 @@ macro_rules! impl_buy_store {
                             .await
                             .map_err(backend)?;
                     Ok(Cny::from_minor(used.unwrap_or(0)))
+                }
+
+                async fn weight_cap_used(&self, id_number_hash: &[u8], year: i32) -> StoreResult<Vec<(String, i64)>> {
+                    sqlx::query_as(
+                        "SELECT hs_prefix, used_g FROM annual_weight_usage \
+                         WHERE id_number_hash = $1 AND year = $2 AND used_g > 0 ORDER BY hs_prefix",
+                    )
+                    .bind(id_number_hash)
+                    .bind(i64::from(year))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)
                 }
             }
 
@@ -469,6 +565,9 @@ macro_rules! impl_buy_store {
                         let remaining = Cny::from_minor((c.quota_limit.minor() - used).max(0));
                         return Ok(Err(CheckoutRefusal::AnnualLimit { remaining }));
                     }
+                    if let Err(refusal) = Self::charge_weight_caps(&mut tx, &c).await? {
+                        return Ok(Err(refusal));
+                    }
                     sqlx::query(
                         "INSERT INTO payments (id, buyer_id, amount_fen, refunded_fen, status, provider, provider_ref, \
                          payer_id_number_hash, created_at, updated_at) \
@@ -571,6 +670,7 @@ macro_rules! impl_buy_store {
                             .await
                             .map_err(backend)?;
                         }
+                        Self::restore_weight_caps(&mut tx, &order).await?;
                         let dutiable = order.amounts.goods.minor() + order.amounts.freight.minor();
                         sqlx::query(
                             "UPDATE annual_quota SET used_fen = used_fen - $1 WHERE year = $2 AND id_number_hash = \

@@ -11,6 +11,7 @@ mod admin_store;
 pub mod buy_rows;
 mod buy_store;
 mod impact_store;
+pub mod listing_store;
 mod merchant_portal_store;
 pub mod rows;
 pub mod search_feed_store;
@@ -47,7 +48,8 @@ macro_rules! product_select {
     () => {
         "SELECT p.id, p.merchant_id, p.sku, p.title_en, p.title_zh, p.description_en, p.description_zh, \
          p.tax_class, p.hs_code, p.origin_country, p.price_usd_cents, p.weight_g, p.net_content_milli, \
-         p.net_content_unit, p.stock, p.status, p.problems, p.version, p.created_at, p.updated_at, \
+         p.net_content_unit, p.stock, p.status, p.problems, p.annual_cap_prefix, p.annual_cap_g, p.version, \
+         p.created_at, p.updated_at, \
          m.status AS merchant_status \
          FROM products p JOIN merchants m ON m.id = p.merchant_id "
     };
@@ -91,6 +93,7 @@ macro_rules! impl_store {
         $crate::impl_storefront_store!($store, $db);
         $crate::impl_impact_store!($store, $db, $backend);
         $crate::impl_admin_store!($store, $db);
+        $crate::impl_listing_recheck!($store, $db, $backend);
         $crate::impl_merchant_portal_store!($store, $db);
 
         const _: () = {
@@ -324,6 +327,8 @@ macro_rules! impl_store {
                     let merchant = row.map(Merchant::try_from).transpose()?.ok_or(StoreError::NotFound)?;
                     Self::insert_outbox(&mut tx, "merchant.updated", m.id.as_uuid(), merchant_event(&merchant), now)
                         .await?;
+                    let scope = $crate::listing_store::RecheckScope::Merchant(m.id.as_uuid());
+                    Self::recheck_listings(&mut tx, scope, now).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(merchant)
                 }
@@ -418,14 +423,32 @@ macro_rules! impl_store {
                     Ok(row.map(TaxClass::from))
                 }
 
+                async fn positive_list_entry_for(
+                    &self,
+                    hs_code: &str,
+                ) -> StoreResult<Option<$crate::gateway_core::positive_list::PositiveListEntry>> {
+                    let row: Option<PositiveListRow> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::positive_list_columns!(),
+                        " FROM positive_list WHERE ($1 LIKE (hs_prefix || '%')) ORDER BY length(hs_prefix) DESC LIMIT 1"
+                    ))
+                    .bind(hs_code)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    row.map(TryFrom::try_from).transpose()
+                }
+
                 async fn create_product(&self, p: NewProduct) -> StoreResult<Product> {
                     let mut tx = self.begin_write().await.map_err(backend)?;
                     let f = &p.fields;
                     sqlx::query(
                         "INSERT INTO products (id, merchant_id, sku, title_en, title_zh, description_en, description_zh, \
                          tax_class, hs_code, origin_country, price_usd_cents, weight_g, net_content_milli, \
-                         net_content_unit, stock, status, problems, version, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $18)",
+                         net_content_unit, stock, status, problems, annual_cap_prefix, annual_cap_g, version, \
+                         created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, \
+                         $20, $20)",
                     )
                     .bind(p.id.as_uuid())
                     .bind(p.merchant_id.as_uuid())
@@ -444,6 +467,8 @@ macro_rules! impl_store {
                     .bind(f.stock)
                     .bind(f.status.as_str())
                     .bind(problems_json(&f.problems)?)
+                    .bind(f.annual_cap.as_ref().map(|c| c.hs_prefix.as_str()))
+                    .bind(f.annual_cap.as_ref().map(|c| c.grams))
                     .bind(p.created_at)
                     .execute(&mut *tx)
                     .await
@@ -468,7 +493,8 @@ macro_rules! impl_store {
                         "UPDATE products SET sku = $1, title_en = $2, title_zh = $3, description_en = $4, \
                          description_zh = $5, tax_class = $6, hs_code = $7, origin_country = $8, price_usd_cents = $9, \
                          weight_g = $10, net_content_milli = $11, net_content_unit = $12, stock = $13, status = $14, \
-                         problems = $15, version = version + 1, updated_at = $16 WHERE id = $17 AND version = $18",
+                         problems = $15, annual_cap_prefix = $16, annual_cap_g = $17, version = version + 1, \
+                         updated_at = $18 WHERE id = $19 AND version = $20",
                     )
                     .bind(&f.sku)
                     .bind(&f.title_en)
@@ -485,6 +511,8 @@ macro_rules! impl_store {
                     .bind(f.stock)
                     .bind(f.status.as_str())
                     .bind(problems_json(&f.problems)?)
+                    .bind(f.annual_cap.as_ref().map(|c| c.hs_prefix.as_str()))
+                    .bind(f.annual_cap.as_ref().map(|c| c.grams))
                     .bind(now)
                     .bind(p.id.as_uuid())
                     .bind(p.version)

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use gateway_core::merchant::{Fulfilment, MerchantKind, MerchantStatus, UsState};
+use gateway_core::positive_list::{HsPrefix, PositiveListEntry};
 use gateway_core::product::{ContentUnit, ListingProblem, ProductStatus};
 use gateway_core::tax_class::{CtThreshold, TaxClass};
 use gateway_core::user::Role;
@@ -102,6 +103,8 @@ pub struct ProductRow {
     stock: i64,
     status: String,
     problems: String,
+    annual_cap_prefix: Option<String>,
+    annual_cap_g: Option<i64>,
     version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -133,6 +136,10 @@ impl TryFrom<ProductRow> for Product {
                 stock: r.stock,
                 status: StoreError::decode("products.status", ProductStatus::parse(&r.status))?,
                 problems: StoreError::decode("products.problems", serde_json::from_str(&r.problems))?,
+                annual_cap: r
+                    .annual_cap_prefix
+                    .zip(r.annual_cap_g)
+                    .map(|(hs_prefix, grams)| gateway_core::positive_list::AnnualCap { hs_prefix, grams }),
             },
             merchant_status: StoreError::decode("merchants.status", MerchantStatus::parse(&r.merchant_status))?,
             version: r.version,
@@ -249,5 +256,29 @@ impl From<OutboxRow> for OutboxEvent {
             payload: r.payload,
             created_at: r.created_at,
         }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct PositiveListRow {
+    hs_prefix: String,
+    tax_class: String,
+    bonded_only: bool,
+    annual_cap_g: Option<i64>,
+    description_en: String,
+    description_zh: String,
+}
+
+impl TryFrom<PositiveListRow> for PositiveListEntry {
+    type Error = StoreError;
+    fn try_from(r: PositiveListRow) -> StoreResult<Self> {
+        Ok(PositiveListEntry {
+            hs_prefix: StoreError::decode("positive_list.hs_prefix", HsPrefix::parse(&r.hs_prefix))?,
+            tax_class: r.tax_class,
+            bonded_only: r.bonded_only,
+            annual_cap_g: r.annual_cap_g,
+            description_en: r.description_en,
+            description_zh: r.description_zh,
+        })
     }
 }

@@ -6,7 +6,8 @@ macro_rules! catalog_select {
     () => {
         "SELECT p.id, p.merchant_id, p.sku, p.title_en, p.title_zh, p.description_en, p.description_zh, \
          p.tax_class, p.hs_code, p.origin_country, p.price_usd_cents, p.weight_g, p.net_content_milli, \
-         p.net_content_unit, p.stock, p.status, p.problems, p.version, p.created_at, p.updated_at, \
+         p.net_content_unit, p.stock, p.status, p.problems, p.annual_cap_prefix, p.annual_cap_g, p.version, \
+         p.created_at, p.updated_at, \
          m.status AS merchant_status, m.state AS merchant_state, m.display_name_en AS merchant_name_en, \
          m.display_name_zh AS merchant_name_zh \
          FROM products p JOIN merchants m ON m.id = p.merchant_id "

@@ -146,6 +146,9 @@ macro_rules! store_conformance_tests {
             impact_aggregates_smes_exports_jobs_and_months,
             admin_tax_class_update_rechecks_its_products,
             admin_freight_rates_round_trip,
+            positive_list_lines_recheck_the_products_they_cover,
+            merchant_profile_change_rechecks_its_products,
+            weight_caps_are_charged_refused_and_given_back,
             admin_all_orders_newest_first_by_status,
             merchant_portal_orders_and_sales,
         );

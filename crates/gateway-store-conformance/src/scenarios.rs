@@ -6,6 +6,7 @@
 use crate::{BoxFuture, join_all};
 use chrono::{DateTime, TimeDelta, Utc};
 use gateway_core::merchant::{Fulfilment, MerchantKind, MerchantStatus, UsState};
+use gateway_core::positive_list::{AnnualCap, ListingFacts};
 use gateway_core::product::{ContentUnit, ListingProblem, ProductStatus, listing_check};
 use gateway_core::user::{Email, Role};
 use gateway_core::{FxRate, MerchantId, ProductId, Usd, UserId};
@@ -188,6 +189,7 @@ fn product_fields(sku: &str, status: ProductStatus) -> ProductFields {
         stock: 37,
         status,
         problems: Vec::new(),
+        annual_cap: None,
     }
 }
 
@@ -257,6 +259,8 @@ fn sorted(mut ids: Vec<Uuid>) -> Vec<Uuid> {
 // The buy path's scenarios live in their own file; as a child module they share the
 // helpers above.
 mod buy;
+mod positive_list;
+pub use positive_list::*;
 mod search_feed;
 pub use buy::*;
 pub use search_feed::*;
@@ -703,12 +707,19 @@ pub async fn tax_classes_are_seeded(store: &dyn Store) {
 pub async fn products_round_trip(store: &dyn Store) {
     let m = merchant(store).await;
     let meat = store.tax_class("meat").await.must("tax_class").must("tax_class(meat)");
-    let mut problems = listing_check(&meat, false);
+    let mut problems = listing_check(&ListingFacts {
+        class: &meat,
+        entry: None,
+        hs_code: "0210199000",
+        merchant_has_food_registration: false,
+        fulfilment: m.fulfilment,
+    });
     assert_eq!(problems.len(), 2, "meat without a registration has two listing problems");
     problems.push(ListingProblem {
         code: "custom".into(),
         field: "title_zh".into(),
-        message: "含有\"引号\"、反斜杠 \\ 和换行\n的说明".into(),
+        message: "a \"quoted\" \\ message".into(),
+        message_zh: "含有\"引号\"、反斜杠 \\ 和换行\n的说明".into(),
     });
     let new = NewProduct {
         fields: ProductFields {
@@ -838,7 +849,9 @@ pub async fn products_update_is_versioned(store: &dyn Store) {
             code: "food_registration_missing".into(),
             field: "tax_class".into(),
             message: "needs a registration".into(),
+            message_zh: "需要注册编号".into(),
         }],
+        annual_cap: Some(AnnualCap { hs_prefix: "0409".into(), grams: 2_500 }),
     };
     let updated = store.update_product(edit.clone()).await.must("update_product");
     assert_eq!(updated.version, read.version + 1, "update_product must bump the version");

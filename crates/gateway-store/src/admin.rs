@@ -1,36 +1,17 @@
 //! What the operator console needs beyond the other traits: editing the tax-class
-//! table (with the listing check of the class's products in the same transaction),
-//! the freight tariff, every order by status, and the counts of the overview.
+//! table and the positive list (each with the listing check of the products it
+//! touches, in the same transaction), the freight tariff, every order by status, and
+//! the counts of the overview.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gateway_core::freight::FreightRates;
 use gateway_core::merchant::MerchantStatus;
 use gateway_core::order::OrderStatus;
-use gateway_core::product::{ListingProblem, ProductStatus};
+use gateway_core::positive_list::{HsPrefix, PositiveListEntry};
 use gateway_core::tax_class::TaxClass;
 
 use crate::{Order, Page, PageRequest, StoreResult};
-
-/// The listing check's verdict for one kind of merchant: the status a product of the
-/// class gets (listed or blocked; a product its merchant withdrew stays `delisted`)
-/// and the problems it carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListingVerdict {
-    pub status: ProductStatus,
-    pub problems: Vec<ListingProblem>,
-}
-
-/// The verdicts for a class's products. The listing check depends only on the class
-/// and on whether the product's merchant holds a food registration, so two verdicts
-/// cover every product of the class.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClassVerdicts {
-    /// For products of merchants with a food facility registration number.
-    pub registered: ListingVerdict,
-    /// For products of merchants without one.
-    pub unregistered: ListingVerdict,
-}
 
 /// What saving a tax class did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,16 +33,20 @@ pub struct FreightSettings {
 pub trait AdminStore: Send + Sync {
     /// Saves every editable field of the class `class.code` (names, rates,
     /// thresholds, flags; not its code or position) and, in the same transaction,
-    /// applies `verdicts` to the class's products whose status or problems differ:
-    /// their version is bumped (a concurrent edit of one retries over it) and a
-    /// `product.updated` event is written for each. `NotFound` when there is no such
-    /// class.
-    async fn update_tax_class(
-        &self,
-        class: TaxClass,
-        verdicts: ClassVerdicts,
-        at: DateTime<Utc>,
-    ) -> StoreResult<TaxClassUpdate>;
+    /// re-runs the listing check of the class's products (see `recheck_listings`).
+    /// `NotFound` when there is no such class.
+    async fn update_tax_class(&self, class: TaxClass, at: DateTime<Utc>) -> StoreResult<TaxClassUpdate>;
+    /// The positive list, by prefix.
+    async fn positive_list(&self) -> StoreResult<Vec<PositiveListEntry>>;
+    /// Adds or replaces the line for `entry.hs_prefix` and re-runs the listing check of
+    /// every product whose HS code it covers, in one transaction. `NotFound` when its
+    /// tax class does not exist. Returns the products whose verdict changed.
+    async fn put_positive_list_entry(&self, entry: PositiveListEntry, at: DateTime<Utc>) -> StoreResult<u64>;
+    /// Removes a line and re-checks the products it covered; `NotFound` when absent.
+    async fn delete_positive_list_entry(&self, prefix: &HsPrefix, at: DateTime<Utc>) -> StoreResult<u64>;
+    /// Re-runs the listing check of every product (after an upgrade that changed the
+    /// rules, or to repair): the products whose verdict changed.
+    async fn recheck_all_listings(&self, at: DateTime<Utc>) -> StoreResult<u64>;
     async fn freight_settings(&self) -> StoreResult<FreightSettings>;
     async fn set_freight_rates(&self, rates: FreightRates, at: DateTime<Utc>) -> StoreResult<FreightSettings>;
     /// Every order, newest first, optionally only those in `status`.

@@ -97,6 +97,19 @@ pub struct NewOrder {
     pub total: Cny,
     pub weight_g: i64,
     pub lines: Vec<OrderLine>,
+    /// What the order counts against the buyer's yearly weight caps, one per capped
+    /// positive-list line.
+    pub weight_charges: Vec<WeightCharge>,
+}
+
+/// Grams an order counts against one yearly cap (SPEC 3: lines of the positive list
+/// may cap what one person imports in a year).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeightCharge {
+    pub hs_prefix: String,
+    pub grams: i64,
+    /// The cap, in grams per person and calendar year.
+    pub cap_g: i64,
 }
 
 /// A whole checkout, written in one transaction by `OrderStore::place_checkout`.
@@ -132,6 +145,8 @@ pub enum CheckoutRefusal {
     Changed { product_id: ProductId },
     /// The checkout would take the buyer past the annual limit.
     AnnualLimit { remaining: Cny },
+    /// The checkout would take the buyer past a yearly weight cap of the positive list.
+    WeightCap { hs_prefix: String, remaining_g: i64 },
     /// The cart was checked out already.
     CartCheckedOut,
     /// The Idempotency-Key is no longer this request's claim (another request took it
@@ -169,7 +184,8 @@ pub struct Order {
 
 /// A status change of one order, applied only if it is still `from`. `restore` (cancel
 /// and return) puts the stock back, gives the dutiable value back to the quota and
-/// records the refund of the order's total on its payment, in the same transaction.
+/// gives its grams back to the yearly weight caps and records the refund of the
+/// order's total on its payment, in the same transaction.
 #[derive(Debug, Clone)]
 pub struct OrderStatusChange {
     pub id: OrderId,

@@ -15,7 +15,7 @@ mod records;
 mod search_feed;
 mod storefront;
 
-pub use admin::{AdminStore, ClassVerdicts, FreightSettings, ListingVerdict, TaxClassUpdate};
+pub use admin::{AdminStore, FreightSettings, TaxClassUpdate};
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
 pub use impact::{
@@ -53,7 +53,9 @@ pub trait MerchantStore: Send + Sync {
     async fn create_merchant(&self, merchant: NewMerchant) -> StoreResult<Merchant>;
     async fn merchant(&self, id: MerchantId) -> StoreResult<Option<Merchant>>;
     /// Saves the profile fields of `merchant` (everything but owner, status and
-    /// created_at, which have their own paths); `NotFound` when absent.
+    /// created_at, which have their own paths) and, in the same transaction, re-runs
+    /// the listing check of its products (its food registration and fulfilment mode
+    /// take part in it); `NotFound` when absent.
     async fn update_merchant(&self, merchant: Merchant) -> StoreResult<Merchant>;
     async fn merchant_by_owner(&self, owner: UserId) -> StoreResult<Option<Merchant>>;
     /// Moves the merchant from `from` to `to` only if it is still in `from`: fails
@@ -71,6 +73,11 @@ pub trait MerchantStore: Send + Sync {
 pub trait CatalogStore: Send + Sync {
     async fn tax_classes(&self) -> StoreResult<Vec<TaxClass>>;
     async fn tax_class(&self, code: &str) -> StoreResult<Option<TaxClass>>;
+    /// The positive-list line that decides for `hs_code`: the longest prefix of it.
+    async fn positive_list_entry_for(
+        &self,
+        hs_code: &str,
+    ) -> StoreResult<Option<gateway_core::positive_list::PositiveListEntry>>;
     /// Fails with `Conflict("sku")` when the merchant already has the SKU. Writes a
     /// `product.created` outbox event in the same transaction.
     async fn create_product(&self, product: NewProduct) -> StoreResult<Product>;
@@ -109,6 +116,9 @@ pub trait IdentityStore: Send + Sync {
     async fn identity(&self, user: UserId) -> StoreResult<Option<IdentityRecord>>;
     /// The part of the annual limit the person (by ID number hash) used in `year`.
     async fn quota_used(&self, id_number_hash: &[u8], year: i32) -> StoreResult<Cny>;
+    /// The grams the person imported in `year` under each capped positive-list line
+    /// (by the line's prefix); lines with nothing used are absent.
+    async fn weight_cap_used(&self, id_number_hash: &[u8], year: i32) -> StoreResult<Vec<(String, i64)>>;
 }
 
 #[async_trait]

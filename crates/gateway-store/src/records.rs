@@ -97,6 +97,9 @@ pub struct ProductFields {
     pub stock: i64,
     pub status: ProductStatus,
     pub problems: Vec<ListingProblem>,
+    /// The positive list's yearly cap per buyer on these goods, as the listing check
+    /// found it (kept with the verdict so that pricing needs no lookup).
+    pub annual_cap: Option<gateway_core::positive_list::AnnualCap>,
 }
 
 #[derive(Debug, Clone)]

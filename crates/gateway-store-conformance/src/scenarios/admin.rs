@@ -6,16 +6,19 @@ use super::buy::{Buyer, active_merchant, buyer, change, listed, new_order, place
 use super::*;
 use gateway_core::freight::FreightRates;
 use gateway_core::order::OrderStatus;
+use gateway_core::positive_list::ListingFacts;
+use gateway_core::product::listing_check;
 use gateway_core::tax_class::{CtThreshold, TaxClass};
 use gateway_core::{Cny, OrderId};
-use gateway_store::{ClassVerdicts, FreightSettings, ListingVerdict, Order, OutboxEvent};
+use gateway_store::{FreightSettings, Order, OutboxEvent};
 
-fn problem(code: &str) -> ListingProblem {
-    ListingProblem { code: code.into(), field: "tax_class".into(), message: format!("the {code} message: \"quoted\"") }
-}
-
-fn verdict(status: ProductStatus, codes: &[&str]) -> ListingVerdict {
-    ListingVerdict { status, problems: codes.iter().map(|c| problem(c)).collect() }
+pub(super) fn problem(code: &str) -> ListingProblem {
+    ListingProblem {
+        code: code.into(),
+        field: "tax_class".into(),
+        message: format!("the {code} message: \"quoted\""),
+        message_zh: format!("{code}的说明"),
+    }
 }
 
 /// (status, problem codes, version) of a product as stored.
@@ -25,7 +28,7 @@ async fn listing_of(store: &dyn Store, id: ProductId) -> (ProductStatus, Vec<Str
 }
 
 /// The `product.updated` events after `after`, as (product id, payload status).
-async fn product_updates(store: &dyn Store, after: i64) -> Vec<(Uuid, String)> {
+pub(super) async fn product_updates(store: &dyn Store, after: i64) -> Vec<(Uuid, String)> {
     let events: Vec<OutboxEvent> = store.outbox_after(after, 1000).await.must("outbox_after");
     let mut updates: Vec<(Uuid, String)> = events
         .into_iter()
@@ -43,8 +46,8 @@ async fn product_updates(store: &dyn Store, after: i64) -> Vec<(Uuid, String)> {
     updates
 }
 
-/// Saving a class stores every editable field and gives each of its products the
-/// verdict for its merchant (with or without a food registration) in one go: a
+/// Saving a class stores every editable field and re-runs the listing check of each
+/// of its products (whose merchant has a food registration or not) in one go: a
 /// withdrawn product stays withdrawn, products of other classes are untouched, each
 /// changed product gets a new version and an outbox event, and an unchanged one
 /// neither.
@@ -84,12 +87,8 @@ pub async fn admin_tax_class_update_rechecks_its_products(store: &dyn Store) {
         positive_list: false,
         ..agri.clone()
     };
-    let off = ClassVerdicts {
-        registered: verdict(ProductStatus::Blocked, &["not_on_positive_list"]),
-        unregistered: verdict(ProductStatus::Blocked, &["not_on_positive_list", "food_registration_missing"]),
-    };
     let head = store.outbox_head().await.must("outbox_head");
-    let saved = store.update_tax_class(edited.clone(), off.clone(), t0() + TimeDelta::hours(1)).await.must("update");
+    let saved = store.update_tax_class(edited.clone(), t0() + TimeDelta::hours(1)).await.must("update");
     assert_eq!(saved.class, edited, "update_tax_class returns the class as stored");
     assert_eq!(store.tax_class("agri").await.must("agri again"), Some(edited.clone()), "every field is stored");
     assert_eq!(saved.products_changed, 3, "the class's three products changed");
@@ -113,7 +112,14 @@ pub async fn admin_tax_class_update_rechecks_its_products(store: &dyn Store) {
         "a product of a merchant without a registration: the unregistered verdict"
     );
     let problems = read_product(store, listed_p.id).await.fields.problems;
-    assert_eq!(problems, off.registered.problems, "the problems are stored whole (messages with quotes)");
+    let expected = listing_check(&ListingFacts {
+        class: &edited,
+        entry: None,
+        hs_code: "0409000000",
+        merchant_has_food_registration: true,
+        fulfilment: registered.fulfilment,
+    });
+    assert_eq!(problems, expected, "the problems are the listing check's, stored whole (both languages)");
     let untouched = read_product(store, other_p.id).await;
     assert_same_product("a product of another class is untouched", &other_p, &untouched);
     let mut expected = vec![
@@ -126,18 +132,14 @@ pub async fn admin_tax_class_update_rechecks_its_products(store: &dyn Store) {
 
     // The same verdicts again: nothing changes, nothing is announced.
     let head = store.outbox_head().await.must("outbox_head");
-    let again = store.update_tax_class(edited.clone(), off, t0() + TimeDelta::hours(2)).await.must("update again");
+    let again = store.update_tax_class(edited.clone(), t0() + TimeDelta::hours(2)).await.must("update again");
     assert_eq!(again.products_changed, 0, "same verdicts: no product changes");
     assert_eq!(listing_of(store, listed_p.id).await.2, versions_before[0] + 1, "no new version");
     assert!(product_updates(store, head).await.is_empty(), "no event for an unchanged product");
 
     // Back on the list, without a threshold.
     let restored = TaxClass { positive_list: true, ct_threshold: None, ..edited };
-    let on = ClassVerdicts {
-        registered: verdict(ProductStatus::Listed, &[]),
-        unregistered: verdict(ProductStatus::Blocked, &["food_registration_missing"]),
-    };
-    let saved = store.update_tax_class(restored.clone(), on, t0() + TimeDelta::hours(3)).await.must("restore");
+    let saved = store.update_tax_class(restored.clone(), t0() + TimeDelta::hours(3)).await.must("restore");
     assert_eq!(saved.class.ct_threshold, None, "the threshold is removed");
     assert_eq!(saved.products_changed, 3);
     assert_eq!(listing_of(store, listed_p.id).await.0, ProductStatus::Listed, "listed again");
@@ -149,11 +151,7 @@ pub async fn admin_tax_class_update_rechecks_its_products(store: &dyn Store) {
     // An unknown class: NotFound, and nothing written.
     let head = store.outbox_head().await.must("outbox_head");
     let unknown = TaxClass { code: "tobacco".into(), ..restored };
-    let verdicts = ClassVerdicts {
-        registered: verdict(ProductStatus::Blocked, &["x"]),
-        unregistered: verdict(ProductStatus::Blocked, &["x"]),
-    };
-    assert_not_found(store.update_tax_class(unknown, verdicts, t0()).await, "update_tax_class(unknown)");
+    assert_not_found(store.update_tax_class(unknown, t0()).await, "update_tax_class(unknown)");
     assert!(store.tax_class("tobacco").await.must("tobacco").is_none(), "no class is created");
     assert_eq!(store.outbox_head().await.must("outbox_head"), head, "nothing written for an unknown class");
     assert_eq!(store.tax_classes().await.must("tax_classes").len(), 8, "still eight classes");

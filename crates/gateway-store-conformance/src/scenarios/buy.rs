@@ -26,7 +26,7 @@ pub use merchant_portal::*;
 /// USD→CNY 7.123456, as stored on each order.
 const FX_MICROS: i64 = 7_123_456;
 /// The quota year of the checkouts (China time).
-const YEAR: i32 = 2026;
+pub(super) const YEAR: i32 = 2026;
 /// The CBEC annual limit, 26,000.00 yuan.
 const ANNUAL_LIMIT: Cny = Cny::from_minor(2_600_000);
 /// The freight of every order, shared out over its lines.
@@ -164,6 +164,7 @@ pub(super) fn new_order(merchant: MerchantId, items: &[(&Product, i64)]) -> NewO
         total: fen(amounts.goods.minor() + amounts.freight.minor() + tax.minor()),
         weight_g: items.iter().map(|&(product, quantity)| product.fields.weight_g * quantity).sum(),
         lines,
+        weight_charges: Vec::new(),
     }
 }
 
@@ -272,7 +273,7 @@ pub(super) async fn place_ok(store: &dyn Store, checkout: &NewCheckout, step: &s
     }
 }
 
-async fn place_refused(store: &dyn Store, checkout: &NewCheckout, step: &str) -> CheckoutRefusal {
+pub(super) async fn place_refused(store: &dyn Store, checkout: &NewCheckout, step: &str) -> CheckoutRefusal {
     match store.place_checkout(checkout.clone()).await {
         Ok(Err(refusal)) => refusal,
         other => panic!("{step}: expected place_checkout to refuse, got {other:?}"),

@@ -43,6 +43,7 @@ problem-not_for_sale-general = Prices are not available right now, or a product 
 problem-single_limit_exceeded = An order above 5,000.00 yuan (with freight) may hold only one item: split it or remove items.
 problem-annual_limit_exceeded = This would pass your 26,000.00 yuan annual cross-border limit: { $remaining } yuan remain this year.
 problem-annual_limit_exceeded-general = This would pass your 26,000.00 yuan annual cross-border limit.
+problem-weight_cap_exceeded = China caps how much of some goods (sugar, for one) a person may import in a year, and this cart holds more than you have left: lower the quantity.
 problem-invalid_id_number = This is not a valid resident identity number. Check the 18 characters (the last may be X) for a typo.
 problem-idempotency_conflict = This form was already used for another checkout. Reload the page and try again.
 problem-payment_failed = The payment was declined. Nothing was charged.

@@ -79,6 +79,9 @@ op-product-status-listed = Listed
 op-product-status-blocked = Blocked
 op-product-status-delisted = Withdrawn
 op-listing-not_on_positive_list = Its tax class is not on the CBEC positive list.
+op-listing-hs_not_on_positive_list = Its HS code is not on the positive list.
+op-listing-hs_class_mismatch = Its HS code is filed under another tax class on the positive list.
+op-listing-bonded_only = Bonded-only goods, and the merchant ships by direct mail.
 op-listing-food_registration_missing = Food: the merchant has no GACC registration number.
 op-listing-other = Fails the listing check.
 # Exchange rate
@@ -189,3 +192,31 @@ err-field-direct_each_further_500g = Enter an amount from 0 to 1000.00 yuan, suc
 err-field-bonded_flat = Enter an amount from 0 to 1000.00 yuan, such as 10.00.
 err-field-food = Say whether the class is food.
 err-field-positive_list = Say whether the class is on the positive list.
+
+# Positive list
+op-nav-positive-list = Positive list
+op-pl-title = CBEC positive list
+op-pl-intro = Only goods on China's cross-border e-commerce positive list may be sold. Each line is an HS code prefix (a chapter, heading or tariff line); the longest prefix that matches a product's HS code decides its tax class and remarks. Every change re-runs the listing check of the products the line covers.
+op-pl-prefix = HS prefix
+op-pl-prefix-hint = 2 to 10 digits, e.g. 1701 (a heading) or 170199 (a subheading).
+op-pl-description = Goods
+op-pl-description-en = Goods, in English
+op-pl-description-zh = Goods, in Chinese
+op-pl-bonded-only = Bonded only
+op-pl-bonded-only-label = Bonded warehouse only (refused for direct-mail merchants)
+op-pl-cap = Yearly cap per buyer
+op-pl-cap-hint = Grams one person may import in a calendar year (e.g. 2000 for sugar); leave blank for no cap.
+op-pl-cap-value = { $grams } g a year
+op-pl-remove = Remove
+op-pl-edit-title = Add or replace a line
+op-pl-edit-hint = A prefix that exists already is replaced.
+op-pl-saved = Saved line { $prefix }; { $changed ->
+    [one] 1 product's listing changed.
+   *[other] { $changed } products' listings changed.
+}
+op-pl-removed = Removed line { $prefix }; { $changed ->
+    [one] 1 product's listing changed.
+   *[other] { $changed } products' listings changed.
+}
+err-field-hs_prefix = Enter 2 to 10 digits, such as 1701.
+err-field-annual_cap_g = Enter a whole number of grams from 1 to 1000000, or leave it blank for no cap.

@@ -43,6 +43,7 @@ problem-not_for_sale-general = 暂时无法报价，或商品信息已有变化�
 problem-single_limit_exceeded = 单笔订单（含运费）超过 5000.00 元时只能包含一件商品，请拆分订单或减少商品。
 problem-annual_limit_exceeded = 将超过您每年 26000.00 元的跨境电商年度限额：今年还剩 { $remaining } 元。
 problem-annual_limit_exceeded-general = 将超过您每年 26000.00 元的跨境电商年度限额。
+problem-weight_cap_exceeded = 部分商品（如食糖）每人每年的跨境进口数量有上限，购物车中的数量超过了您今年的剩余额度：请减少数量。
 problem-invalid_id_number = 身份证号码无效，请检查 18 位号码（最后一位可以是 X）是否有误。
 problem-idempotency_conflict = 此表单已用于另一次结算，请刷新页面后重试。
 problem-payment_failed = 支付被拒绝，未产生任何扣款。

@@ -76,6 +76,9 @@ op-product-status-listed = 已上架
 op-product-status-blocked = 已拦截
 op-product-status-delisted = 已下架
 op-listing-not_on_positive_list = 其税目不在跨境电商零售进口正面清单内。
+op-listing-hs_not_on_positive_list = 其 HS 编码不在正面清单内。
+op-listing-hs_class_mismatch = 其 HS 编码在正面清单中归入另一税类。
+op-listing-bonded_only = 仅限网购保税进口的商品，而该商家为直邮模式。
 op-listing-food_registration_missing = 食品：商家没有海关总署注册号。
 op-listing-other = 未通过上架检查。
 # 汇率
@@ -185,3 +188,25 @@ err-field-direct_each_further_500g = 请输入 0 到 1000.00 元之间的金额�
 err-field-bonded_flat = 请输入 0 到 1000.00 元之间的金额，例如 10.00。
 err-field-food = 请说明此税目是否为食品。
 err-field-positive_list = 请说明此税目是否在正面清单内。
+
+# 正面清单
+op-nav-positive-list = 正面清单
+op-pl-title = 跨境电商零售进口正面清单
+op-pl-intro = 只有列入中国跨境电商零售进口商品清单（正面清单）的商品才能销售。每一行是一个 HS 编码前缀（章、品目或税号）；与商品 HS 编码匹配的最长前缀决定其税类和备注。每次修改都会重新检查该行所涵盖商品的上架资格。
+op-pl-prefix = HS 前缀
+op-pl-prefix-hint = 2 至 10 位数字，例如 1701（品目）或 170199（子目）。
+op-pl-description = 商品
+op-pl-description-en = 商品（英文）
+op-pl-description-zh = 商品（中文）
+op-pl-bonded-only = 仅限保税
+op-pl-bonded-only-label = 仅限网购保税进口（直邮商家不可销售）
+op-pl-cap = 每人每年限量
+op-pl-cap-hint = 每人每个自然年可进口的克数（例如食糖 2000）；不限量请留空。
+op-pl-cap-value = 每年 { $grams } 克
+op-pl-remove = 删除
+op-pl-edit-title = 新增或替换一行
+op-pl-edit-hint = 已存在的前缀将被替换。
+op-pl-saved = 已保存 { $prefix } 行；{ $changed } 件商品的上架状态已变更。
+op-pl-removed = 已删除 { $prefix } 行；{ $changed } 件商品的上架状态已变更。
+err-field-hs_prefix = 请输入 2 至 10 位数字，例如 1701。
+err-field-annual_cap_g = 请输入 1 至 1000000 之间的整数克数；不限量请留空。

@@ -93,7 +93,7 @@ pub async fn quote(
     params(("Idempotency-Key" = String, Header)),
     responses((status = 201, body = CheckoutView), (status = 403, body = Problem),
               (status = 409, body = Problem, description = "out_of_stock, not_for_sale, conflict"),
-              (status = 422, body = Problem, description = "identity_required, single_limit_exceeded, annual_limit_exceeded, idempotency_conflict, validation_failed")))]
+              (status = 422, body = Problem, description = "identity_required, single_limit_exceeded, annual_limit_exceeded, weight_cap_exceeded, idempotency_conflict, validation_failed")))]
 pub async fn checkout(
     State(s): State<AppState>,
     Auth(who): Auth,

@@ -8,6 +8,7 @@ mod customs;
 mod impact;
 mod merchants;
 mod ops;
+mod positive_list;
 
 use crate::AppState;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -76,6 +77,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::get_freight))
         .routes(routes!(admin::put_freight))
         .routes(routes!(admin::list_orders))
+        .routes(routes!(positive_list::list))
+        .routes(routes!(positive_list::put_entry, positive_list::delete_entry))
+        .routes(routes!(positive_list::recheck_all))
         .routes(routes!(impact::impact))
         .routes(routes!(impact::impact_csv))
         .routes(routes!(impact::put_headcount))

@@ -295,6 +295,7 @@ mod tests {
             "not_for_sale",
             "single_limit_exceeded",
             "annual_limit_exceeded",
+            "weight_cap_exceeded",
             "invalid_id_number",
             "idempotency_conflict",
             "payment_failed",

@@ -132,10 +132,20 @@ async fn a_consumer_buys_from_two_merchants_at_the_landed_price() {
     let (m1_token, m1) = s.merchant("honey@example.com", true, true).await; // direct mail
     let (m2_token, m2) = bonded_merchant(&s, "skillet@example.com").await;
     let honey = product(&s, &m1_token, &m1, json!({"price_usd": "12.50", "weight_g": 650})).await;
-    let skillet =
-        product(&s, &m2_token, &m2, json!({"tax_class": "household", "price_usd": "40.00", "weight_g": 2400})).await;
-    let socks =
-        product(&s, &m2_token, &m2, json!({"tax_class": "apparel", "price_usd": "15.00", "weight_g": 200})).await;
+    let skillet = product(
+        &s,
+        &m2_token,
+        &m2,
+        json!({"tax_class": "household", "hs_code": "73239100", "price_usd": "40.00", "weight_g": 2400}),
+    )
+    .await;
+    let socks = product(
+        &s,
+        &m2_token,
+        &m2,
+        json!({"tax_class": "apparel", "hs_code": "61159500", "price_usd": "15.00", "weight_g": 200}),
+    )
+    .await;
     let buyer = shopper(&s).await;
     let cart = cart_with(&s, &buyer, &[(&honey, 2), (&skillet, 1), (&socks, 3)]).await;
 

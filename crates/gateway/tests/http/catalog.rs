@@ -64,12 +64,15 @@ async fn the_listing_check_blocks_with_reasons() {
 
     let mut skillet = product_body("SKILLET-1");
     skillet["tax_class"] = json!("household");
+    skillet["hs_code"] = json!("73239100");
     let skillet = s.post(&path, Some(&token), &skillet).await;
     assert_eq!((skillet.body["status"].as_str(), skillet.body["for_sale"].as_bool()), (Some("listed"), Some(true)));
 
-    // Moving the honey to a class that needs no registration lists it.
+    // Moving the product to a class that needs no registration (and the HS code the
+    // positive list files there) lists it.
     let id = honey.body["id"].as_str().unwrap();
-    let moved = s.patch(&format!("/api/v1/products/{id}"), Some(&token), &json!({"tax_class": "household"})).await;
+    let moved = json!({"tax_class": "household", "hs_code": "73239100"});
+    let moved = s.patch(&format!("/api/v1/products/{id}"), Some(&token), &moved).await;
     assert_eq!((moved.body["status"].as_str(), moved.body["problems"].clone()), (Some("listed"), json!([])));
 }
 

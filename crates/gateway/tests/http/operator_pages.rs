@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 /// Every page of the console, for the sweeps below.
-const PAGES: [&str; 7] = [
+const PAGES: [&str; 8] = [
     "/operator",
     "/operator/merchants",
     "/operator/merchants?status=active",
@@ -17,6 +17,7 @@ const PAGES: [&str; 7] = [
     "/operator/fx",
     "/operator/tax-classes",
     "/operator/freight",
+    "/operator/positive-list",
 ];
 
 /// A browser signed in as the operator.

@@ -138,7 +138,7 @@ mod tests {
         keys.extend(OrderStatus::CODES.iter().map(|c| format!("order-status-{c}")));
         keys.extend(OrderStatus::CODES.iter().map(|c| format!("orders-tab-{c}")));
         keys.extend(OrderStatus::CODES.iter().map(|c| format!("orders-none-{c}")));
-        for code in ["not_on_positive_list", "food_registration_missing", "other"] {
+        for code in gateway_core::product::LISTING_PROBLEM_CODES.iter().chain(&["other"]) {
             keys.push(format!("listing-problem-{code}"));
         }
         // The fields of the profile and product forms, by the app's error paths.

@@ -10,6 +10,8 @@
 //! - [`fx`] — the USD→CNY rate.
 //! - [`tax`] — the tax-class table; saving a class re-runs its products' listing check.
 //! - [`freight`] — the freight tariff.
+//! - [`positive_list`] — the CBEC positive list; a change re-runs the listing check
+//!   of the products its line covers.
 //! - [`orders`] — every order, newest first, by status; an order's page, with the
 //!   actions an operator may take (confirm delivery, return).
 
@@ -18,6 +20,7 @@ pub mod fx;
 pub mod merchants;
 pub mod orders;
 pub mod overview;
+pub mod positive_list;
 pub mod tax;
 
 use super::context::Ctx;
@@ -42,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/tax-classes", get(tax::list))
         .route("/operator/tax-classes/{code}", get(tax::form).post(tax::submit))
         .route("/operator/freight", get(freight::form).post(freight::submit))
+        .route("/operator/positive-list", get(positive_list::list).post(positive_list::submit))
+        .route("/operator/positive-list/{prefix}/delete", post(positive_list::remove))
 }
 
 /// A time as the console shows it: UTC, to the minute (operators work across time
@@ -130,7 +135,7 @@ mod tests {
     fn keys_built_at_run_time_exist() {
         use super::super::i18n::{Locale, has};
         use gateway_core::merchant::{Fulfilment, MerchantKind, MerchantStatus};
-        use gateway_core::product::ProductStatus;
+        use gateway_core::product::{LISTING_PROBLEM_CODES, ProductStatus};
         let mut keys: Vec<String> = Vec::new();
         keys.extend(MerchantStatus::CODES.iter().map(|c| format!("op-merchant-status-{c}")));
         keys.extend(MerchantKind::CODES.iter().map(|c| format!("op-kind-{c}")));
@@ -141,7 +146,7 @@ mod tests {
             keys.push(format!("op-done-{action}"));
         }
         keys.extend(["deliver", "return"].iter().map(|a| format!("op-order-done-{a}")));
-        keys.extend(["not_on_positive_list", "food_registration_missing"].iter().map(|c| format!("op-listing-{c}")));
+        keys.extend(LISTING_PROBLEM_CODES.iter().map(|c| format!("op-listing-{c}")));
         // The fields of the console's forms, by the app's error paths.
         for field in [
             "rate",
@@ -155,6 +160,10 @@ mod tests {
             "direct_first_500g",
             "direct_each_further_500g",
             "bonded_flat",
+            "hs_prefix",
+            "annual_cap_g",
+            "description-en",
+            "description-zh",
         ] {
             keys.push(format!("err-field-{field}"));
         }
