@@ -20,6 +20,7 @@ pub mod payments;
 pub mod pricing;
 pub mod products;
 pub mod sales;
+pub mod scenarios;
 pub mod search;
 pub mod search_page;
 pub mod secrets;

@@ -15,6 +15,7 @@ pub mod merchant;
 pub mod money;
 pub mod order;
 pub mod product;
+pub mod scenario;
 pub mod tax;
 pub mod tax_class;
 pub mod text;

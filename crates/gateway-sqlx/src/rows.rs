@@ -217,6 +217,7 @@ pub struct CatalogRow {
     merchant_state: String,
     merchant_name_en: String,
     merchant_name_zh: Option<String>,
+    merchant_fulfilment: String,
 }
 
 impl TryFrom<CatalogRow> for CatalogEntry {
@@ -227,6 +228,7 @@ impl TryFrom<CatalogRow> for CatalogEntry {
             merchant_state: r.merchant_state,
             merchant_name_en: r.merchant_name_en,
             merchant_name_zh: r.merchant_name_zh,
+            merchant_fulfilment: StoreError::decode("merchants.fulfilment", Fulfilment::parse(&r.merchant_fulfilment))?,
         })
     }
 }

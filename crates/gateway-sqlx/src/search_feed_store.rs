@@ -8,7 +8,7 @@ macro_rules! catalog_select {
          p.tax_class, p.hs_code, p.origin_country, p.price_usd_cents, p.weight_g, p.net_content_milli, \
          p.net_content_unit, p.stock, p.status, p.problems, p.version, p.created_at, p.updated_at, \
          m.status AS merchant_status, m.state AS merchant_state, m.display_name_en AS merchant_name_en, \
-         m.display_name_zh AS merchant_name_zh \
+         m.display_name_zh AS merchant_name_zh, m.fulfilment AS merchant_fulfilment \
          FROM products p JOIN merchants m ON m.id = p.merchant_id "
     };
 }
