@@ -8,6 +8,7 @@ mod customs;
 mod impact;
 mod merchants;
 mod ops;
+mod scenarios;
 
 use crate::AppState;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -76,6 +77,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::get_freight))
         .routes(routes!(admin::put_freight))
         .routes(routes!(admin::list_orders))
+        .routes(routes!(scenarios::preview))
         .routes(routes!(impact::impact))
         .routes(routes!(impact::impact_csv))
         .routes(routes!(impact::put_headcount))

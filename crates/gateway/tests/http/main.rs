@@ -16,6 +16,7 @@ mod merchants;
 mod operator_pages;
 mod ops;
 mod pages;
+mod scenarios;
 mod search;
 mod search_pages;
 mod startup;

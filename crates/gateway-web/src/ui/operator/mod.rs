@@ -10,6 +10,7 @@
 //! - [`fx`] — the USD→CNY rate.
 //! - [`tax`] — the tax-class table; saving a class re-runs its products' listing check.
 //! - [`freight`] — the freight tariff.
+//! - [`scenarios`] — tariff scenarios: the catalog re-priced under a what-if rule.
 //! - [`orders`] — every order, newest first, by status; an order's page, with the
 //!   actions an operator may take (confirm delivery, return).
 
@@ -18,6 +19,7 @@ pub mod fx;
 pub mod merchants;
 pub mod orders;
 pub mod overview;
+pub mod scenarios;
 pub mod tax;
 
 use super::context::Ctx;
@@ -42,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/tax-classes", get(tax::list))
         .route("/operator/tax-classes/{code}", get(tax::form).post(tax::submit))
         .route("/operator/freight", get(freight::form).post(freight::submit))
+        .route("/operator/scenarios", get(scenarios::form).post(scenarios::submit))
 }
 
 /// A time as the console shows it: UTC, to the minute (operators work across time
@@ -141,6 +144,7 @@ mod tests {
             keys.push(format!("op-done-{action}"));
         }
         keys.extend(["deliver", "return"].iter().map(|a| format!("op-order-done-{a}")));
+        keys.push("problem-fx_rate_missing".into());
         keys.extend(["not_on_positive_list", "food_registration_missing"].iter().map(|c| format!("op-listing-{c}")));
         // The fields of the console's forms, by the app's error paths.
         for field in [
@@ -155,6 +159,10 @@ mod tests {
             "direct_first_500g",
             "direct_each_further_500g",
             "bonded_flat",
+            "extra_class",
+            "extra_points",
+            "fx_rate",
+            "single_limit",
         ] {
             keys.push(format!("err-field-{field}"));
         }
