@@ -116,7 +116,7 @@ impl Group {
             return 0;
         }
         // 1-based ranks of the two middle products (the same one when the count is odd).
-        let (low, high) = ((self.products + 1) / 2, self.products / 2 + 1);
+        let (low, high) = (self.products.div_ceil(2), self.products / 2 + 1);
         let (mut seen, mut low_value, mut high_value) = (0u64, None, None);
         for (&value, &count) in &self.per_mille {
             seen += count;
