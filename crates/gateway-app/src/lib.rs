@@ -21,6 +21,7 @@ pub mod positive_list;
 pub mod pricing;
 pub mod products;
 pub mod sales;
+pub mod scenarios;
 pub mod search;
 pub mod search_page;
 pub mod secrets;

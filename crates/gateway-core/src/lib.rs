@@ -16,6 +16,7 @@ pub mod money;
 pub mod order;
 pub mod positive_list;
 pub mod product;
+pub mod scenario;
 pub mod tax;
 pub mod tax_class;
 pub mod text;

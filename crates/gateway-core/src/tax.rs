@@ -14,8 +14,9 @@ use crate::tax_class::{CtThreshold, RATE_ONE, TaxClass};
 /// The rates of a line's tax class, in parts per million (13% = 130_000).
 ///
 /// Rates are expected in `[0, RATE_ONE)`, as [`crate::tax_class::parse_rate`] gives
-/// them; the computation clamps anything outside that range into it, so a corrupt
-/// table can never divide by zero or produce a negative tax.
+/// them; the computation clamps anything outside that range into it (the duty rate,
+/// which divides nothing, into `[0, MAX_DUTY_PPM]`), so a corrupt table can never
+/// divide by zero or produce a negative tax.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaxRates {
     pub vat_ppm: i64,
@@ -197,12 +198,35 @@ pub fn consumption_tax_applies(rates: &TaxRates, dutiable: Cny, quantity: i64, n
     }
 }
 
+/// A duty beyond the class's own, in parts per million of P: a what-if tariff (see
+/// [`crate::scenario`]). The default, none, is the law today.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExtraDuty {
+    /// Added to the MFN duty rate in the full-tax regime.
+    pub ppm: i64,
+    /// Whether it is also levied within the CBEC regime, whose own duty is 0: then in
+    /// full (a retaliatory tariff is not part of the 70% concession), and the CT and
+    /// VAT at 70% are computed on P + duty, as the full-tax formula does.
+    pub in_cbec: bool,
+}
+
+/// The highest duty rate the computation accepts: 1000% (duty, unlike CT, may exceed
+/// 100%; retaliatory tariffs have). Rates beyond it are clamped, so nothing overflows.
+pub const MAX_DUTY_PPM: i64 = 10 * RATE_ONE;
+
 /// The tax of one line given its freight share (SPEC 3, step 2).
 ///
 /// CBEC: duty = 0; CT = 0.7 × P × c/(1−c); VAT = 0.7 × (P + P × c/(1−c)) × v.
 /// Full tax: duty = P × d; CT = (P + duty) × c/(1−c); VAT = (P + duty + CT) × v.
 /// Each amount is computed from the exact earlier ones and rounded half-up once.
 pub fn compute_line_tax(line: &LineInput, freight_share: Cny, regime: Regime) -> LineTax {
+    compute_line_tax_with(line, freight_share, regime, ExtraDuty::default())
+}
+
+/// [`compute_line_tax`] with an extra duty: d becomes MFN + extra in the full-tax
+/// regime, and extra within the CBEC regime when `extra.in_cbec` (CT and VAT there
+/// still at 70%, on P + duty). With no extra duty both formulas are SPEC 3's.
+pub fn compute_line_tax_with(line: &LineInput, freight_share: Cny, regime: Regime, extra: ExtraDuty) -> LineTax {
     const ONE: i128 = RATE_ONE as i128;
     let p = i128::from(line.goods.minor()) + i128::from(freight_share.minor());
     let dutiable = cny(p);
@@ -212,27 +236,24 @@ pub fn compute_line_tax(line: &LineInput, freight_share: Cny, regime: Regime) ->
     } else {
         0
     };
-    let (duty, ct, vat) = match regime {
-        Regime::Cbec => {
-            // 0.7 × P × c/(1−c) = 7·P·C / (10·(1e6 − C)); VAT likewise with V.
-            let den = 10 * (ONE - c);
-            (0, div_round_half_up(7 * p * c, den), div_round_half_up(7 * p * v, den))
-        }
-        Regime::CbecFullTax => {
-            let d = clamp_rate(line.rates.mfn_duty_ppm);
-            // (P + duty) = P·(1e6 + D)/1e6, and (P + duty + CT) = (P + duty)·1e6/(1e6 − C).
-            let den = ONE * (ONE - c);
-            let grossed = p * (ONE + d);
-            (div_round_half_up(p * d, ONE), div_round_half_up(grossed * c, den), div_round_half_up(grossed * v, den))
-        }
+    // The share of the statutory CT and VAT charged, as a fraction num/den: 70% in the
+    // CBEC regime, all of it in the full-tax one.
+    let (duty_ppm, share_num, share_den) = match regime {
+        Regime::Cbec => (if extra.in_cbec { extra.ppm } else { 0 }, 7, 10),
+        Regime::CbecFullTax => (line.rates.mfn_duty_ppm.max(0).saturating_add(extra.ppm), 1, 1),
     };
+    let d = i128::from(duty_ppm.clamp(0, MAX_DUTY_PPM));
+    // (P + duty) = P·(1e6 + D)/1e6, and (P + duty + CT) = (P + duty)·1e6/(1e6 − C); with
+    // D = 0 in the CBEC regime this is 0.7 × P × c/(1−c), the same rational number.
+    let den = share_den * ONE * (ONE - c);
+    let grossed = p * (ONE + d);
     LineTax {
         goods: line.goods,
         freight: freight_share,
         dutiable,
-        duty: cny(duty),
-        consumption_tax: cny(ct),
-        vat: cny(vat),
+        duty: cny(div_round_half_up(p * d, ONE)),
+        consumption_tax: cny(div_round_half_up(share_num * grossed * c, den)),
+        vat: cny(div_round_half_up(share_num * grossed * v, den)),
     }
 }
 
@@ -240,10 +261,16 @@ pub fn compute_line_tax(line: &LineInput, freight_share: Cny, regime: Regime) ->
 /// the order's amounts the sums of its lines. With no lines everything is zero (there
 /// is nothing to carry the freight).
 pub fn compute_order_tax(lines: &[LineInput], freight: Cny, regime: Regime) -> OrderTax {
+    compute_order_tax_with(lines, freight, regime, ExtraDuty::default())
+}
+
+/// [`compute_order_tax`] with the same extra duty on every line (a tariff scenario
+/// prices one-line orders, so one extra duty per order is all it needs).
+pub fn compute_order_tax_with(lines: &[LineInput], freight: Cny, regime: Regime, extra: ExtraDuty) -> OrderTax {
     let goods: Vec<Cny> = lines.iter().map(|l| l.goods).collect();
     let shares = allocate_freight(&goods, freight);
     let lines: Vec<LineTax> =
-        lines.iter().zip(shares).map(|(line, share)| compute_line_tax(line, share, regime)).collect();
+        lines.iter().zip(shares).map(|(line, share)| compute_line_tax_with(line, share, regime, extra)).collect();
     let sum = |f: fn(&LineTax) -> Cny| cny(lines.iter().map(|l| i128::from(f(l).minor())).sum());
     let goods = sum(|l| l.goods);
     let freight = sum(|l| l.freight);
@@ -277,12 +304,23 @@ pub fn compute_order_tax(lines: &[LineInput], freight: Cny, regime: Regime) -> O
 /// - dutiable > 5,000.00 and a single item → [`Regime::CbecFullTax`];
 /// - otherwise → [`LimitError::SingleLimitExceeded`].
 pub fn decide_regime(dutiable: Cny, single_item: bool, annual_used: Cny) -> Result<Regime, LimitError> {
+    decide_regime_under(dutiable, single_item, annual_used, SINGLE_LIMIT)
+}
+
+/// [`decide_regime`] with another single-transaction limit than the law's 5,000.00
+/// CNY (a tariff scenario's what-if). The annual limit stays the law's.
+pub fn decide_regime_under(
+    dutiable: Cny,
+    single_item: bool,
+    annual_used: Cny,
+    single_limit: Cny,
+) -> Result<Regime, LimitError> {
     let used = i128::from(annual_used.minor());
     let annual = i128::from(ANNUAL_LIMIT.minor());
     if used + i128::from(dutiable.minor()) > annual {
         return Err(LimitError::AnnualLimitExceeded { remaining: cny((annual - used).max(0)) });
     }
-    if dutiable <= SINGLE_LIMIT {
+    if dutiable <= single_limit {
         Ok(Regime::Cbec)
     } else if single_item {
         Ok(Regime::CbecFullTax)

@@ -224,6 +224,7 @@ pub struct CatalogRow {
     merchant_state: String,
     merchant_name_en: String,
     merchant_name_zh: Option<String>,
+    merchant_fulfilment: String,
 }
 
 impl TryFrom<CatalogRow> for CatalogEntry {
@@ -234,6 +235,7 @@ impl TryFrom<CatalogRow> for CatalogEntry {
             merchant_state: r.merchant_state,
             merchant_name_en: r.merchant_name_en,
             merchant_name_zh: r.merchant_name_zh,
+            merchant_fulfilment: StoreError::decode("merchants.fulfilment", Fulfilment::parse(&r.merchant_fulfilment))?,
         })
     }
 }

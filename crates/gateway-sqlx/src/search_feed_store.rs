@@ -9,7 +9,7 @@ macro_rules! catalog_select {
          p.net_content_unit, p.stock, p.status, p.problems, p.annual_cap_prefix, p.annual_cap_g, p.version, \
          p.created_at, p.updated_at, \
          m.status AS merchant_status, m.state AS merchant_state, m.display_name_en AS merchant_name_en, \
-         m.display_name_zh AS merchant_name_zh \
+         m.display_name_zh AS merchant_name_zh, m.fulfilment AS merchant_fulfilment \
          FROM products p JOIN merchants m ON m.id = p.merchant_id "
     };
 }

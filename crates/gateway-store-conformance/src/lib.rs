@@ -139,6 +139,7 @@ macro_rules! store_conformance_tests {
             order_cancel_restores_stock_quota_and_refunds,
             search_feed_reads_the_outbox_as_a_log,
             search_feed_catalog_for_sale,
+            search_feed_catalog_carries_fulfilment,
             search_feed_entries_by_product_and_merchant,
             search_feed_merchant_changes_write_events,
             search_feed_order_products,

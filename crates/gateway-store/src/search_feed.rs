@@ -7,6 +7,7 @@
 
 use crate::{OutboxEvent, Product, StoreResult};
 use async_trait::async_trait;
+use gateway_core::merchant::Fulfilment;
 use gateway_core::{MerchantId, OrderId, ProductId};
 
 /// A product with the merchant fields a search document carries.
@@ -17,6 +18,8 @@ pub struct CatalogEntry {
     pub merchant_state: String,
     pub merchant_name_en: String,
     pub merchant_name_zh: Option<String>,
+    /// How the merchant ships, which sets the freight of a unit (SPEC 5).
+    pub merchant_fulfilment: Fulfilment,
 }
 
 #[async_trait]

@@ -71,6 +71,28 @@ pub async fn search_feed_catalog_for_sale(store: &dyn Store) {
     assert_eq!(first.merchant_name_en, active.display_name_en, "merchant_name_en");
     assert_eq!(first.merchant_name_zh, active.display_name_zh, "merchant_name_zh");
     assert!(first.product.for_sale(), "an entry of the scan is for sale");
+    assert_eq!(first.merchant_fulfilment, active.fulfilment, "merchant_fulfilment");
+}
+
+/// Each entry of the scan carries its own merchant's fulfilment mode, which a tariff
+/// scenario needs for the freight of a unit (SPEC 5): one bonded and one direct-mail
+/// merchant, interleaved in id order.
+pub async fn search_feed_catalog_carries_fulfilment(store: &dyn Store) {
+    let bonded = approve(store, &merchant(store).await).await;
+    let owner = user(store, Role::Merchant).await;
+    let direct = NewMerchant { fulfilment: Fulfilment::DirectMail, ..new_merchant(owner.id) };
+    let direct = store.create_merchant(direct).await.must("create a direct-mail merchant");
+    let direct = approve(store, &direct).await;
+    assert_eq!((bonded.fulfilment, direct.fulfilment), (Fulfilment::Bonded, Fulfilment::DirectMail));
+    let mut expected = Vec::new();
+    for (i, m) in [&bonded, &direct, &bonded, &direct].into_iter().enumerate() {
+        let product = create(store, m.id, &format!("F{i}"), ProductStatus::Listed).await;
+        expected.push((product.id, m.fulfilment));
+    }
+    expected.sort_by_key(|(id, _)| *id);
+    let entries = store.catalog_for_sale(None, 10).await.must("the catalog");
+    let got: Vec<(ProductId, Fulfilment)> = entries.iter().map(|e| (e.product.id, e.merchant_fulfilment)).collect();
+    assert_eq!(got, expected, "each product with its merchant's fulfilment mode");
 }
 
 /// Entries by product and by merchant come whatever their state, so the follower

@@ -9,6 +9,7 @@ mod impact;
 mod merchants;
 mod ops;
 mod positive_list;
+mod scenarios;
 
 use crate::AppState;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -80,6 +81,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(positive_list::list))
         .routes(routes!(positive_list::put_entry, positive_list::delete_entry))
         .routes(routes!(positive_list::recheck_all))
+        .routes(routes!(scenarios::preview))
         .routes(routes!(impact::impact))
         .routes(routes!(impact::impact_csv))
         .routes(routes!(impact::put_headcount))

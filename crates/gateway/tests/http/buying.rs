@@ -61,7 +61,7 @@ pub(crate) async fn checkout(s: &TestServer, token: &str, cart: &str, key: &str)
 }
 
 /// A bonded merchant (freight 10.00 flat), approved.
-async fn bonded_merchant(s: &TestServer, email: &str) -> (String, String) {
+pub(crate) async fn bonded_merchant(s: &TestServer, email: &str) -> (String, String) {
     let token = s.signup(email, "merchant").await;
     let mut body = merchant_body();
     body["fulfilment"] = json!("bonded");

@@ -17,6 +17,7 @@ mod operator_pages;
 mod ops;
 mod pages;
 mod positive_list;
+mod scenarios;
 mod search;
 mod search_pages;
 mod startup;

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 /// Every page of the console, for the sweeps below.
-const PAGES: [&str; 8] = [
+const PAGES: [&str; 9] = [
     "/operator",
     "/operator/merchants",
     "/operator/merchants?status=active",
@@ -18,10 +18,11 @@ const PAGES: [&str; 8] = [
     "/operator/tax-classes",
     "/operator/freight",
     "/operator/positive-list",
+    "/operator/scenarios",
 ];
 
 /// A browser signed in as the operator.
-async fn operator(s: &TestServer) -> Browser<'_> {
+pub(crate) async fn operator(s: &TestServer) -> Browser<'_> {
     let mut b = Browser::new(s);
     let signed_in = b.submit("/login", "/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
     assert_eq!(

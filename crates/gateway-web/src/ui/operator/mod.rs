@@ -12,6 +12,7 @@
 //! - [`freight`] — the freight tariff.
 //! - [`positive_list`] — the CBEC positive list; a change re-runs the listing check
 //!   of the products its line covers.
+//! - [`scenarios`] — tariff scenarios: the catalog re-priced under a what-if rule.
 //! - [`orders`] — every order, newest first, by status; an order's page, with the
 //!   actions an operator may take (confirm delivery, return).
 
@@ -21,6 +22,7 @@ pub mod merchants;
 pub mod orders;
 pub mod overview;
 pub mod positive_list;
+pub mod scenarios;
 pub mod tax;
 
 use super::context::Ctx;
@@ -47,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/freight", get(freight::form).post(freight::submit))
         .route("/operator/positive-list", get(positive_list::list).post(positive_list::submit))
         .route("/operator/positive-list/{prefix}/delete", post(positive_list::remove))
+        .route("/operator/scenarios", get(scenarios::form).post(scenarios::submit))
 }
 
 /// A time as the console shows it: UTC, to the minute (operators work across time
@@ -147,6 +150,7 @@ mod tests {
         }
         keys.extend(["deliver", "return"].iter().map(|a| format!("op-order-done-{a}")));
         keys.extend(LISTING_PROBLEM_CODES.iter().map(|c| format!("op-listing-{c}")));
+        keys.push("problem-fx_rate_missing".into());
         // The fields of the console's forms, by the app's error paths.
         for field in [
             "rate",
@@ -164,6 +168,10 @@ mod tests {
             "annual_cap_g",
             "description-en",
             "description-zh",
+            "extra_class",
+            "extra_points",
+            "fx_rate",
+            "single_limit",
         ] {
             keys.push(format!("err-field-{field}"));
         }
