@@ -266,6 +266,8 @@ mod impact;
 pub use impact::*;
 mod admin;
 pub use admin::*;
+mod food_readiness;
+pub use food_readiness::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

@@ -6,7 +6,6 @@
 
 use crate::common::*;
 use crate::merchant_pages::{PROFILE, create_product, portal_merchant, product_form};
-use crate::pages::Browser;
 use serde_json::{Value, json};
 
 /// A product of the farm from the common honey body with `changes`; returns its id.
