@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod decimal;
+pub mod food_registration;
 pub mod freight;
 pub mod fx;
 pub mod identity;

@@ -10,6 +10,7 @@
 mod admin_store;
 pub mod buy_rows;
 mod buy_store;
+mod food_readiness_store;
 mod impact_store;
 pub mod listing_store;
 mod merchant_portal_store;
@@ -95,6 +96,7 @@ macro_rules! impl_store {
         $crate::impl_admin_store!($store, $db);
         $crate::impl_listing_recheck!($store, $db, $backend);
         $crate::impl_merchant_portal_store!($store, $db);
+        $crate::impl_food_readiness_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

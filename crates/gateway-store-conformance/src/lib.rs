@@ -152,6 +152,7 @@ macro_rules! store_conformance_tests {
             weight_caps_are_charged_refused_and_given_back,
             admin_all_orders_newest_first_by_status,
             merchant_portal_orders_and_sales,
+            food_readiness_products_and_confirmations,
         );
     };
 }
@@ -187,6 +188,7 @@ mod tests {
             include_str!("scenarios/impact.rs"),
             include_str!("scenarios/admin.rs"),
             include_str!("scenarios/buy/merchant_portal.rs"),
+            include_str!("scenarios/food_readiness.rs"),
         ]
         .concat();
         let lib = include_str!("lib.rs");

@@ -270,6 +270,8 @@ mod impact;
 pub use impact::*;
 mod admin;
 pub use admin::*;
+mod food_readiness;
+pub use food_readiness::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

@@ -9,6 +9,7 @@
 mod admin;
 mod buy;
 mod error;
+mod food_readiness;
 mod impact;
 mod merchant_portal;
 mod records;
@@ -18,6 +19,7 @@ mod storefront;
 pub use admin::{AdminStore, FreightSettings, TaxClassUpdate};
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
+pub use food_readiness::{FoodReadinessData, FoodReadinessStore, ReadinessAck};
 pub use impact::{
     ExportGroup, HeadcountReport, ImpactData, ImpactStore, MonthValue, ReportedJobs, SmeGroup, YearMonth,
 };
@@ -181,6 +183,7 @@ pub trait Store:
     + AdminStore
     + MerchantPortalStore
     + ImpactStore
+    + FoodReadinessStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

@@ -9,7 +9,7 @@ use super::*;
 use gateway_core::order::OrderStatus;
 use gateway_store::{ExportGroup, HeadcountReport, ImpactData, MonthValue, ReportedJobs, SmeGroup, YearMonth};
 
-fn utc(text: &str) -> DateTime<Utc> {
+pub(super) fn utc(text: &str) -> DateTime<Utc> {
     match DateTime::parse_from_rfc3339(text) {
         Ok(at) => at.with_timezone(&Utc),
         Err(error) => panic!("test timestamp {text:?}: {error}"),

@@ -11,6 +11,7 @@
 mod common;
 
 mod driver;
+mod food_readiness;
 mod impact;
 mod merchant;
 mod operator;

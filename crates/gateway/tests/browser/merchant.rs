@@ -41,11 +41,11 @@ async fn buy(s: &TestServer, email: &str, product: &str, quantity: i64) -> (Stri
     (token, order)
 }
 
-async fn select(w: &World, id: &str, value: &str) {
+pub async fn select(w: &World, id: &str, value: &str) {
     w.find(&format!("select#{id}")).await.select_by_value(value).await.unwrap();
 }
 
-async fn click(w: &World, css: &str) {
+pub async fn click(w: &World, css: &str) {
     w.find(css).await.click().await.unwrap();
 }
 

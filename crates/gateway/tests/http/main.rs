@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod customs;
 mod errors;
+mod food_readiness;
 mod impact;
 mod merchant_pages;
 mod merchants;

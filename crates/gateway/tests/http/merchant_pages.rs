@@ -8,7 +8,7 @@ use crate::common::{TestServer, spawn};
 use crate::pages::Browser;
 use serde_json::json;
 
-const PROFILE: [(&str, &str); 13] = [
+pub const PROFILE: [(&str, &str); 13] = [
     ("legal_name", "Maple Ridge Sugarhouse LLC"),
     ("display_name_en", "Maple Ridge Sugarhouse"),
     ("display_name_zh", "枫岭糖坊"),
@@ -25,7 +25,7 @@ const PROFILE: [(&str, &str); 13] = [
 ];
 
 /// The product form's fields with `changes` applied.
-fn product_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub fn product_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut form = vec![
         ("sku", "MRS-SYRUP-500"),
         ("title_en", "Pure Maple Syrup 500 ml"),
@@ -52,7 +52,7 @@ fn product_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 
 /// A browser signed up through the portal with `email`, its profile saved; returns
 /// it and the merchant's id.
-async fn portal_merchant<'a>(s: &'a TestServer, email: &str, profile: &[(&str, &str)]) -> (Browser<'a>, String) {
+pub async fn portal_merchant<'a>(s: &'a TestServer, email: &str, profile: &[(&str, &str)]) -> (Browser<'a>, String) {
     let mut b = Browser::new(s);
     let signed_up =
         b.submit("/merchant/signup", "/merchant/signup", &[("email", email), ("password", "a long password")]).await;
@@ -72,7 +72,7 @@ async fn approve(s: &TestServer, merchant: &str) {
 }
 
 /// Creates a product through the form; returns its id (from the redirect).
-async fn create_product(b: &mut Browser<'_>, changes: &[(&str, &str)]) -> String {
+pub async fn create_product(b: &mut Browser<'_>, changes: &[(&str, &str)]) -> String {
     let created = b.submit("/merchant/products/new", "/merchant/products/new", &product_form(changes)).await;
     assert_eq!(created.status, 303, "{}", created.body);
     let location = created.location().to_string();

@@ -34,6 +34,16 @@ pub struct HomePage<'a> {
     pub notice: Option<String>,
     /// The profile lacks the food registration number (food classes need it).
     pub no_food_registration: bool,
+    /// The Decree 248 checklist's progress, for farms and merchants with food
+    /// products.
+    pub food_readiness: Option<FoodProgress>,
+}
+
+/// The Decree 248 checklist's progress on the home page.
+pub struct FoodProgress {
+    /// "N of M steps done", or an invitation when no product is food yet.
+    pub text: String,
+    pub ready: bool,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +60,15 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx, Query(q): Query<HomeQuery
     let counts = s.app.order_counts(&portal.who, portal.id).await.or_page(&ctx)?;
     let to_ship = counts.iter().find(|c| c.status == "paid").map_or(0, |c| c.orders);
     let status_code = portal.merchant.status;
+    let food = s.app.food_readiness(&portal.who, portal.id).await.or_page(&ctx)?;
+    let food_readiness = (food.applies || food.kind == "farm").then(|| FoodProgress {
+        text: if food.applies {
+            ctx.t2("portal-food-readiness", "done", food.done, "applicable", food.applicable)
+        } else {
+            ctx.t("portal-food-readiness-none")
+        },
+        ready: food.applies && food.ready,
+    });
     let notice = match q.profile.as_deref() {
         Some("created") => Some(ctx.t("profile-created")),
         Some("saved") => Some(ctx.t("profile-saved")),
@@ -64,6 +83,7 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx, Query(q): Query<HomeQuery
         to_ship,
         notice,
         no_food_registration: matches!(portal.merchant.food_registration_no, Some(None)),
+        food_readiness,
     };
     Ok(ctx.render(&page))
 }

@@ -4,6 +4,7 @@
 //! context, finds the signed-in merchant user's business ([`Portal::load`]), calls
 //! one gateway-app function and renders.
 
+pub mod food_readiness;
 pub mod home;
 pub mod orders;
 pub mod product_form;
@@ -38,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/merchant/orders/{id}/ship", post(orders::ship))
         .route("/merchant/orders/{id}/cancel", post(orders::cancel))
         .route("/merchant/sales", get(sales::show))
+        .route(food_readiness::PATH, get(food_readiness::show))
+        .route("/merchant/food-readiness/{step}", post(food_readiness::confirm))
 }
 
 /// The signed-in merchant user and their business.
@@ -177,6 +180,21 @@ mod tests {
         }
         keys.extend(["err-taken-sku".into(), "merchant-status-other".into(), "product-status-other".into()]);
         keys.push("order-status-other".into());
+        // The Decree 248 checklist's steps, statuses, reasons, groups and authorities.
+        {
+            use gateway_core::food_registration::{Authority, Reason, StepId, StepStatus};
+            for step in StepId::ALL {
+                keys.push(format!("food-step-{step}"));
+                keys.push(format!("food-todo-{step}"));
+                if step.acknowledgeable() {
+                    keys.push(format!("food-confirm-{step}"));
+                }
+            }
+            keys.extend(StepStatus::CODES.iter().map(|c| format!("food-status-{c}")));
+            keys.extend(Reason::CODES.iter().map(|c| format!("food-why-{c}")));
+            keys.extend(Authority::CODES.iter().map(|c| format!("food-authority-{c}")));
+            keys.extend(["food-class-other_food".into(), "food-class-not_food".into()]);
+        }
         for month in 1..=12 {
             keys.push(format!("month-{month}"));
         }

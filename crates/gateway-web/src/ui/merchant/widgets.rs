@@ -226,6 +226,7 @@ pub fn nav(ctx: &Ctx, current: &str) -> Vec<NavItem> {
         ("/merchant/orders", ctx.t("portal-nav-orders")),
         ("/merchant/sales", ctx.t("portal-nav-sales")),
         ("/merchant/profile", ctx.t("portal-nav-profile")),
+        ("/merchant/food-readiness", ctx.t("portal-nav-food-readiness")),
         ("/merchant/headcount", ctx.t("portal-nav-headcount")),
     ]
     .into_iter()
