@@ -11,6 +11,7 @@ pub mod error;
 pub mod fx;
 pub mod identity;
 pub mod impact;
+pub mod import;
 pub mod input;
 pub mod merchant_portal;
 pub mod merchants;

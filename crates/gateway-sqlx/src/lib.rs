@@ -11,6 +11,7 @@ mod admin_store;
 pub mod buy_rows;
 mod buy_store;
 mod impact_store;
+mod import_store;
 mod merchant_portal_store;
 pub mod rows;
 pub mod search_feed_store;
@@ -92,6 +93,7 @@ macro_rules! impl_store {
         $crate::impl_impact_store!($store, $db, $backend);
         $crate::impl_admin_store!($store, $db);
         $crate::impl_merchant_portal_store!($store, $db);
+        $crate::impl_import_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

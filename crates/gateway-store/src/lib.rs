@@ -10,6 +10,7 @@ mod admin;
 mod buy;
 mod error;
 mod impact;
+mod imports;
 mod merchant_portal;
 mod records;
 mod search_feed;
@@ -21,6 +22,7 @@ pub use error::{StoreError, StoreResult};
 pub use impact::{
     ExportGroup, HeadcountReport, ImpactData, ImpactStore, MonthValue, ReportedJobs, SmeGroup, YearMonth,
 };
+pub use imports::{ImportStore, ProductImport};
 pub use merchant_portal::{MerchantPortalStore, OrderSales, ProductSales, StatusSales};
 pub use records::*;
 pub use search_feed::{CatalogEntry, SearchFeedStore};
@@ -171,6 +173,7 @@ pub trait Store:
     + AdminStore
     + MerchantPortalStore
     + ImpactStore
+    + ImportStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
