@@ -6,6 +6,7 @@ mod buying;
 mod catalog;
 mod customs;
 mod impact;
+mod imports;
 mod merchants;
 mod ops;
 
@@ -80,6 +81,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(impact::impact_csv))
         .routes(routes!(impact::put_headcount))
         .routes(routes!(impact::list_headcount))
+        .merge(
+            // Uploads are larger than the 1 MiB of other bodies.
+            OpenApiRouter::new()
+                .routes(routes!(imports::preview_shopify))
+                .routes(routes!(imports::apply_import))
+                .layer(axum::extract::DefaultBodyLimit::max(imports::IMPORT_BODY_LIMIT)),
+        )
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::metrics))
 }

@@ -11,6 +11,7 @@ mod common;
 mod customs;
 mod errors;
 mod impact;
+mod imports;
 mod merchant_pages;
 mod merchants;
 mod operator_pages;
