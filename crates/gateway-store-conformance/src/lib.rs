@@ -148,6 +148,7 @@ macro_rules! store_conformance_tests {
             admin_freight_rates_round_trip,
             admin_all_orders_newest_first_by_status,
             merchant_portal_orders_and_sales,
+            imports_products_by_sku_and_uploads_used_once,
         );
     };
 }
@@ -183,6 +184,7 @@ mod tests {
             include_str!("scenarios/impact.rs"),
             include_str!("scenarios/admin.rs"),
             include_str!("scenarios/buy/merchant_portal.rs"),
+            include_str!("scenarios/imports.rs"),
         ]
         .concat();
         let lib = include_str!("lib.rs");

@@ -266,6 +266,8 @@ mod impact;
 pub use impact::*;
 mod admin;
 pub use admin::*;
+mod imports;
+pub use imports::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

@@ -136,3 +136,68 @@ async fn a_bad_file_is_refused_whole_and_changes_nothing() {
         .problem(404, "not_found");
     assert!(products(&s, &token, &merchant).await.is_empty());
 }
+
+/// A multipart/form-data body with the CSRF token and the file, as a browser sends it.
+fn multipart_body(boundary: &str, csrf: &str, file: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\n\
+         Content-Disposition: form-data; name=\"file\"; filename=\"products_export.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+async fn upload_page(b: &mut crate::pages::Browser<'_>, csrf: &str, file: &[u8]) -> crate::pages::Page {
+    let boundary = "gateway-test-boundary-7MA4YWxk";
+    let request = b
+        .client
+        .post(format!("{}/merchant/import", b.server.base))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(multipart_body(boundary, csrf, file));
+    b.send(request).await
+}
+
+#[tokio::test]
+async fn the_portal_uploads_previews_and_applies_an_export() {
+    let s = spawn().await;
+    let (mut b, merchant) =
+        crate::merchant_pages::portal_merchant(&s, "shop@example.com", &crate::merchant_pages::PROFILE).await;
+    let list = b.get("/merchant/products").await;
+    assert!(list.body.contains("href=\"/merchant/import\""), "the products page links to the import");
+    let form = b.get("/merchant/import").await;
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+
+    // Without the CSRF token: refused.
+    assert_eq!(upload_page(&mut b, "forged", TEMPLATE).await.status, 403);
+    // A bad file: the form again, with where the file is broken; nothing stored.
+    let bad = upload_page(&mut b, &csrf, b"Handle,Title,Variant Grams,Variant Price\ncafe,Caf\xe9,100,3\n").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.by_id("import-file-error").contains("byte 0xE9 on line 2"), "{}", bad.body);
+
+    let preview = upload_page(&mut b, &csrf, TEMPLATE).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(
+        (preview.by_id("import-rows"), preview.by_id("import-created"), preview.by_id("import-failed")),
+        ("17".to_string(), "16".to_string(), "0".to_string())
+    );
+    assert!(preview.body.contains("SRT_COT_111") && preview.body.contains("61091000"));
+    let at = preview.body.find("action=\"/merchant/import/").expect("an apply form") + 8;
+    let action = preview.body[at..].split('"').next().unwrap().to_string();
+    let token = b.token();
+    assert!(products(&s, &token, &merchant).await.is_empty(), "a preview changes nothing");
+
+    let applied = b.post(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(applied.status, 200, "{}", applied.body);
+    assert_eq!(applied.by_id("import-created"), "16");
+    assert!(applied.body.contains("id=\"import-applied\""));
+    assert_eq!(products(&s, &token, &merchant).await.len(), 16);
+    // Applied once.
+    assert_eq!(b.post(&action, &[("csrf", &csrf)]).await.status, 404);
+
+    let zh = b.get("/merchant/import?lang=zh-CN").await;
+    assert!(zh.body.contains("从 Shopify 导入商品"), "{}", zh.body);
+}

@@ -5,6 +5,7 @@
 //! one gateway-app function and renders.
 
 pub mod home;
+pub mod import;
 pub mod orders;
 pub mod product_form;
 pub mod products;
@@ -38,6 +39,14 @@ pub fn routes() -> Router<AppState> {
         .route("/merchant/orders/{id}/ship", post(orders::ship))
         .route("/merchant/orders/{id}/cancel", post(orders::cancel))
         .route("/merchant/sales", get(sales::show))
+        .route(
+            "/merchant/import",
+            get(import::form)
+                .post(import::upload)
+                // The export is larger than the 1 MiB of other forms.
+                .layer(axum::extract::DefaultBodyLimit::max(gateway_app::import::MAX_IMPORT_BYTES + 64 * 1024)),
+        )
+        .route("/merchant/import/{id}/apply", post(import::apply))
 }
 
 /// The signed-in merchant user and their business.
