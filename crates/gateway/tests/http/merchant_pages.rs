@@ -52,7 +52,11 @@ fn product_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 
 /// A browser signed up through the portal with `email`, its profile saved; returns
 /// it and the merchant's id.
-pub(crate) async fn portal_merchant<'a>(s: &'a TestServer, email: &str, profile: &[(&str, &str)]) -> (Browser<'a>, String) {
+pub(crate) async fn portal_merchant<'a>(
+    s: &'a TestServer,
+    email: &str,
+    profile: &[(&str, &str)],
+) -> (Browser<'a>, String) {
     let mut b = Browser::new(s);
     let signed_up =
         b.submit("/merchant/signup", "/merchant/signup", &[("email", email), ("password", "a long password")]).await;
