@@ -148,7 +148,7 @@ impl App {
                 report.push_error(error);
             }
             for variant in handle.variants {
-                match self.import_variant(who, merchant, variant, apply).await {
+                match self.import_variant(who, merchant, variant, apply).await? {
                     Ok(item) => {
                         progress(ImportEvent::Item(&item), read);
                         report.push_item(item);
@@ -167,22 +167,27 @@ impl App {
         Ok(report)
     }
 
-    /// One variant: looked up by SKU, then (when applying) created or updated.
+    /// One variant: looked up by SKU, then (when applying) created or updated. A
+    /// product the rules refuse at this point (a SKU taken meanwhile, a class the
+    /// operator removed) is a row error; a failing database fails the import.
     async fn import_variant(
         &self,
         who: &Principal,
         merchant: &Merchant,
         variant: Variant,
         apply: bool,
-    ) -> Result<ImportItemView, RowError> {
-        let row_error = |message: String| RowError {
-            row: variant.row,
-            handle: variant.handle.clone(),
-            column: "Variant SKU".into(),
-            message,
+    ) -> AppResult<Result<ImportItemView, RowError>> {
+        let row_error = |e: AppError| -> AppResult<RowError> {
+            let message = match e {
+                AppError::Validation(errors) => {
+                    errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+                }
+                AppError::Conflict { message, .. } => message,
+                other => return Err(other),
+            };
+            Ok(RowError { row: variant.row, handle: variant.handle.clone(), column: "Variant SKU".into(), message })
         };
-        let internal = |e: AppError| row_error(format!("could not be saved: {e}"));
-        let existing = self.store.product_by_sku(merchant.id, &variant.sku).await.map_err(|e| internal(e.into()))?;
+        let existing = self.store.product_by_sku(merchant.id, &variant.sku).await?;
         let title_en = variant.input.title.as_ref().and_then(|t| t.en.clone()).unwrap_or_default();
         let mut item = ImportItemView {
             row: variant.row,
@@ -225,19 +230,18 @@ impl App {
                         stock: variant.input.stock,
                         ..ProductInput::default()
                     };
-                    self.update_product(who, product.id, patch).await.map_err(internal)?;
+                    if let Err(e) = self.update_product(who, product.id, patch).await {
+                        return Ok(Err(row_error(e)?));
+                    }
                 }
             }
             None => {
-                if apply {
-                    self.create_product_of(merchant, &variant.input, variant.withdrawn).await.map_err(|e| match e {
-                        AppError::Conflict { .. } => row_error("was created by someone else during the import".into()),
-                        other => internal(other),
-                    })?;
+                if apply && let Err(e) = self.create_product_of(merchant, &variant.input, variant.withdrawn).await {
+                    return Ok(Err(row_error(e)?));
                 }
             }
         }
-        Ok(item)
+        Ok(Ok(item))
     }
 
     /// The merchant's owner, for trusted local tools (the `gateway import` command run

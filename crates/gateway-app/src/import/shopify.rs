@@ -39,7 +39,6 @@ enum Col {
     ProductCategory,
     Type,
     Tags,
-    Published,
     Status,
     Option1Value,
     Option2Value,
@@ -60,7 +59,6 @@ const COLUMNS: &[(Col, &str, &str)] = &[
     (Col::ProductCategory, "Product Category", "Product category"),
     (Col::Type, "Type", "Type"),
     (Col::Tags, "Tags", "Tags"),
-    (Col::Published, "Published", "Published on online store"),
     (Col::Status, "Status", "Status"),
     (Col::Option1Value, "Option1 Value", "Option1 value"),
     (Col::Option2Value, "Option2 Value", "Option2 value"),
@@ -74,11 +72,6 @@ const COLUMNS: &[(Col, &str, &str)] = &[
     (Col::ImageSrc, "Image Src", "Product image URL"),
 ];
 
-/// The Shopify columns Gateway reads; every other column is ignored.
-pub fn columns_used() -> impl Iterator<Item = &'static str> {
-    COLUMNS.iter().map(|(_, classic, _)| *classic)
-}
-
 /// Why a file cannot be imported at all. Nothing is changed when one is found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileError {
@@ -88,20 +81,6 @@ pub enum FileError {
     UnclosedQuote { line: u64 },
     FieldCount { row: u64, line: u64, found: u64, expected: u64 },
     Unreadable(String),
-}
-
-impl FileError {
-    /// A stable code for the API.
-    pub fn code(&self) -> &'static str {
-        match self {
-            FileError::Empty => "empty_file",
-            FileError::NotUtf8 { .. } => "not_utf8",
-            FileError::MissingColumns(_) => "missing_columns",
-            FileError::UnclosedQuote { .. } => "broken_quoting",
-            FileError::FieldCount { .. } => "broken_quoting",
-            FileError::Unreadable(_) => "unreadable",
-        }
-    }
 }
 
 impl std::fmt::Display for FileError {
