@@ -124,8 +124,10 @@ impl Progress {
 
     fn draw(&mut self, bytes: u64) {
         const WIDTH: u64 = 30;
-        let done = if self.total == 0 { WIDTH } else { (bytes.min(self.total) * WIDTH) / self.total };
-        let percent = if self.total == 0 { 100 } else { bytes.min(self.total) * 100 / self.total };
+        // An empty file is read as soon as it is opened.
+        let read = bytes.min(self.total);
+        let done = (read * WIDTH).checked_div(self.total).unwrap_or(WIDTH);
+        let percent = (read * 100).checked_div(self.total).unwrap_or(100);
         let bar: String = (0..WIDTH).map(|i| if i < done { '#' } else { '-' }).collect();
         eprint!("\r{} [{bar}] {percent:>3}%  {} products, {} failed rows ", self.label, self.products, self.errors);
         let _ = std::io::stderr().flush();
