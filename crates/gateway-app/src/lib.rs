@@ -12,6 +12,7 @@ pub mod food_readiness;
 pub mod fx;
 pub mod identity;
 pub mod impact;
+pub mod import;
 pub mod input;
 pub mod merchant_portal;
 pub mod merchants;

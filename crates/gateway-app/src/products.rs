@@ -17,8 +17,8 @@ use gateway_core::{FieldError, FxRate, MerchantId, ProductId, Validation};
 use gateway_store::{Merchant, NewProduct, Product, ProductFields, StoreError};
 use serde::{Deserialize, Serialize};
 
-const TITLE_MAX: usize = 200;
-const DESCRIPTION_MAX: usize = 5000;
+pub(crate) const TITLE_MAX: usize = 200;
+pub(crate) const DESCRIPTION_MAX: usize = 5000;
 /// How often an edit is retried when another edit of the same product won the race;
 /// between attempts it waits a random few milliseconds, growing, so that writers
 /// that collided do not collide again in lockstep.
@@ -170,7 +170,10 @@ fn parse_net_content(raw: &NetContentInput, v: &mut Validation) -> Option<NetCon
 /// Applies `input` over `base` (every field of a new product, or the product being
 /// edited), validating each field given. A new product passes `base = None`, which
 /// makes every field but `origin_country` required.
-fn merge_fields(base: Option<&ProductFields>, input: &ProductInput) -> Result<ProductFields, Vec<FieldError>> {
+pub(crate) fn merge_fields(
+    base: Option<&ProductFields>,
+    input: &ProductInput,
+) -> Result<ProductFields, Vec<FieldError>> {
     let mut v = Validation::new();
     // For a patch, an absent field keeps its value; for a new product it is required.
     macro_rules! field {
@@ -268,7 +271,7 @@ fn sku_conflict(e: StoreError) -> AppError {
 
 impl App {
     /// The merchant that `who` owns, or why not.
-    async fn owned_merchant(&self, who: &Principal, id: MerchantId) -> AppResult<Merchant> {
+    pub(crate) async fn owned_merchant(&self, who: &Principal, id: MerchantId) -> AppResult<Merchant> {
         who.require(Role::Merchant)?;
         let merchant = self.merchant(id).await?;
         if merchant.owner_id != who.user_id {
@@ -314,13 +317,33 @@ impl App {
         if input.status.is_some() {
             return Err(AppError::field("status", "is set by the listing check; withdraw a product by editing it"));
         }
-        let mut fields = merge_fields(None, &input)?;
-        self.check_listing(&merchant, &mut fields).await?;
-        let new = NewProduct { id: ProductId::new(), merchant_id, fields, created_at: gateway_core::clock::now() };
+        let product = self.create_product_of(&merchant, &input, false).await?;
+        Ok(ProductView::new(product, self.fx_rate().await?))
+    }
+
+    /// Creates a product of `merchant` (whose ownership the caller checked); a
+    /// `withdrawn` one starts delisted, as an import of a Shopify draft does.
+    pub(crate) async fn create_product_of(
+        &self,
+        merchant: &Merchant,
+        input: &ProductInput,
+        withdrawn: bool,
+    ) -> AppResult<Product> {
+        let mut fields = merge_fields(None, input)?;
+        if withdrawn {
+            fields.status = ProductStatus::Delisted;
+        }
+        self.check_listing(merchant, &mut fields).await?;
+        let new = NewProduct {
+            id: ProductId::new(),
+            merchant_id: merchant.id,
+            fields,
+            created_at: gateway_core::clock::now(),
+        };
         let product = self.store.create_product(new).await.map_err(sku_conflict)?;
         self.catalog_changed();
-        tracing::info!(product.id = %product.id, merchant.id = %merchant_id, status = product.fields.status.as_str(), "product created");
-        Ok(ProductView::new(product, self.fx_rate().await?))
+        tracing::info!(product.id = %product.id, merchant.id = %merchant.id, status = product.fields.status.as_str(), "product created");
+        Ok(product)
     }
 
     /// Edits a product; retried when a concurrent edit (or, later, a sale) changed it

@@ -48,7 +48,7 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, MerchantId, ProductId, CartId, OrderId, PaymentId);
+id_type!(UserId, MerchantId, ProductId, CartId, OrderId, PaymentId, ImportId);
 
 #[cfg(test)]
 mod tests {

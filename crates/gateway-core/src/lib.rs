@@ -25,6 +25,6 @@ pub mod user;
 pub mod validation;
 
 pub use fx::FxRate;
-pub use ids::{CartId, MerchantId, OrderId, PaymentId, ProductId, UserId};
+pub use ids::{CartId, ImportId, MerchantId, OrderId, PaymentId, ProductId, UserId};
 pub use money::{Cny, Usd};
 pub use validation::{FieldError, Validation};

@@ -13,6 +13,7 @@ mod buy_store;
 mod food_readiness_store;
 mod impact_store;
 pub mod listing_store;
+mod import_store;
 mod merchant_portal_store;
 pub mod rows;
 pub mod search_feed_store;
@@ -97,6 +98,7 @@ macro_rules! impl_store {
         $crate::impl_listing_recheck!($store, $db, $backend);
         $crate::impl_merchant_portal_store!($store, $db);
         $crate::impl_food_readiness_store!($store, $db);
+        $crate::impl_import_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

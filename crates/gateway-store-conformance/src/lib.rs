@@ -153,6 +153,7 @@ macro_rules! store_conformance_tests {
             admin_all_orders_newest_first_by_status,
             merchant_portal_orders_and_sales,
             food_readiness_products_and_confirmations,
+            imports_products_by_sku_and_uploads_used_once,
         );
     };
 }
@@ -189,6 +190,7 @@ mod tests {
             include_str!("scenarios/admin.rs"),
             include_str!("scenarios/buy/merchant_portal.rs"),
             include_str!("scenarios/food_readiness.rs"),
+            include_str!("scenarios/imports.rs"),
         ]
         .concat();
         let lib = include_str!("lib.rs");

@@ -272,6 +272,8 @@ mod admin;
 pub use admin::*;
 mod food_readiness;
 pub use food_readiness::*;
+mod imports;
+pub use imports::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

@@ -11,6 +11,7 @@ mod buy;
 mod error;
 mod food_readiness;
 mod impact;
+mod imports;
 mod merchant_portal;
 mod records;
 mod search_feed;
@@ -23,6 +24,7 @@ pub use food_readiness::{FoodReadinessData, FoodReadinessStore, ReadinessAck};
 pub use impact::{
     ExportGroup, HeadcountReport, ImpactData, ImpactStore, MonthValue, ReportedJobs, SmeGroup, YearMonth,
 };
+pub use imports::{ImportStore, ProductImport};
 pub use merchant_portal::{MerchantPortalStore, OrderSales, ProductSales, StatusSales};
 pub use records::*;
 pub use search_feed::{CatalogEntry, SearchFeedStore};
@@ -184,6 +186,7 @@ pub trait Store:
     + MerchantPortalStore
     + ImpactStore
     + FoodReadinessStore
+    + ImportStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

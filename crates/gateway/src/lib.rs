@@ -7,7 +7,7 @@ pub mod demo;
 pub mod keys;
 pub mod startup;
 
-pub use startup::{open_app, open_store, prepare, run};
+pub use startup::{open_app, open_app_without_index, open_store, prepare, run};
 
 #[cfg(test)]
 mod architecture {

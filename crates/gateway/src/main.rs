@@ -1,5 +1,7 @@
 //! `gateway`: the marketplace server and its tools.
 
+mod import;
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use gateway::config::{DEFAULT_ADDR, DEFAULT_DATA_DIR, FileSettings, Settings};
@@ -29,6 +31,29 @@ enum Command {
     /// The catalog search index.
     #[command(subcommand)]
     Search(SearchCommand),
+    /// Import a merchant's products from another shop's export.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A Shopify product CSV export (Products → Export → CSV): previews what would be
+    /// created or updated and which rows fail; --apply imports it.
+    Shopify(ShopifyArgs),
+}
+
+#[derive(Args)]
+struct ShopifyArgs {
+    /// The CSV file.
+    file: PathBuf,
+    /// The merchant to import for (its id).
+    #[arg(long)]
+    merchant: String,
+    /// Import, after the file was read to the end without a file error; without it,
+    /// only preview.
+    #[arg(long)]
+    apply: bool,
 }
 
 #[derive(Subcommand)]
@@ -155,6 +180,10 @@ async fn main() -> anyhow::Result<()> {
             let store = gateway::open_store(&settings.effective_database_url(), 2).await?;
             println!("migrations applied ({})", store.backend());
             Ok(())
+        }
+        Some(Command::Import(ImportCommand::Shopify(args))) => {
+            let settings = settings(&cli.common, &ServeArgs::default())?;
+            import::shopify(&settings, &args.file, &args.merchant, args.apply).await
         }
         Some(Command::Search(SearchCommand::Reindex)) => {
             let settings = settings(&cli.common, &ServeArgs::default())?;

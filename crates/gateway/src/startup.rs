@@ -61,12 +61,27 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
 
 /// The store and this server's search index, opened: what every command needs.
 pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
+    open_app_with(settings, true).await
+}
+
+/// The store with a throw-away search index in memory: for a command that changes
+/// the catalog while a server holds the data directory's index. The servers' own
+/// indexes follow the change through the outbox.
+pub async fn open_app_without_index(settings: &Settings) -> anyhow::Result<App> {
+    open_app_with(settings, false).await
+}
+
+async fn open_app_with(settings: &Settings, with_index: bool) -> anyhow::Result<App> {
     // The data directory holds the search index even when the database is elsewhere.
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
     let store = open_store(&settings.effective_database_url(), settings.pg_max_connections).await?;
     tracing::info!(database = store.backend(), "database ready");
     let identity_key = crate::keys::identity_key(settings)?;
+    if !with_index {
+        let index = SearchIndex::in_memory().map_err(|e| anyhow::anyhow!("a search index in memory: {e}"))?;
+        return Ok(App::new(store, AppSettings::new(identity_key), Arc::new(index)));
+    }
     let index_dir = settings.search_index_dir();
     let index = SearchIndex::open(&index_dir).map_err(|e| {
         anyhow::anyhow!(

@@ -7,6 +7,7 @@ mod catalog;
 mod customs;
 mod food_readiness;
 mod impact;
+mod imports;
 mod merchants;
 mod ops;
 mod positive_list;
@@ -89,6 +90,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(impact::impact_csv))
         .routes(routes!(impact::put_headcount))
         .routes(routes!(impact::list_headcount))
+        .merge(
+            // Uploads are larger than the 1 MiB of other bodies.
+            OpenApiRouter::new()
+                .routes(routes!(imports::preview_shopify))
+                .routes(routes!(imports::apply_import))
+                .layer(axum::extract::DefaultBodyLimit::max(imports::IMPORT_BODY_LIMIT)),
+        )
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::metrics))
 }

@@ -129,3 +129,53 @@ async fn search_reindex_rebuilds_an_index_from_the_database() {
     assert!(stdout.contains(&format!("search index rebuilt: {for_sale} products for sale")), "{stdout}");
     assert!(dir.path().join("search-index").is_dir(), "the index is in the data directory");
 }
+
+#[tokio::test]
+async fn import_shopify_previews_then_applies_beside_a_running_server() {
+    let s = spawn().await;
+    let (token, merchant) = s.merchant("shop@example.com", false, true).await;
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../gateway-app/testdata/shopify/product_template.csv");
+    let import = |apply: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gateway"));
+        command.args(["import", "shopify", fixture, "--merchant", &merchant]);
+        if apply {
+            command.arg("--apply");
+        }
+        // The server holds its data directory's search index: the command runs beside it.
+        command
+            .arg("--data-dir")
+            .arg(&s.settings.data_dir)
+            .env("GATEWAY_DATABASE_URL", s.settings.effective_database_url())
+            .env("GATEWAY_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let products = || async {
+        let page = s.get(&format!("/api/v1/merchants/{merchant}/products?limit=200"), Some(&token)).await;
+        page.ok(200)["items"].as_array().unwrap().len()
+    };
+
+    let out = import(false);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("17 rows: 16 products to create, 0 to update, 0 rows failed, 1 image-only rows skipped."));
+    assert!(
+        stdout.lines().any(|l| l.starts_with("create row 2 ") && l.contains("SRT_COT_111") && l.contains("apparel"))
+    );
+    assert!(stdout.contains("Nothing was changed."));
+    assert_eq!(products().await, 0);
+
+    let out = import(true);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("17 rows: 16 products created, 0 updated, 0 rows failed"), "{stdout}");
+    assert_eq!(products().await, 16);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .args(["import", "shopify", "/nonexistent.csv", "--merchant", &merchant])
+        .env("GATEWAY_DATABASE_URL", s.settings.effective_database_url())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent.csv"));
+}

@@ -12,6 +12,7 @@ mod customs;
 mod errors;
 mod food_readiness;
 mod impact;
+mod imports;
 mod merchant_pages;
 mod merchants;
 mod operator_pages;

@@ -8,7 +8,7 @@ use crate::common::{TestServer, spawn};
 use crate::pages::Browser;
 use serde_json::json;
 
-pub const PROFILE: [(&str, &str); 13] = [
+pub(crate) const PROFILE: [(&str, &str); 13] = [
     ("legal_name", "Maple Ridge Sugarhouse LLC"),
     ("display_name_en", "Maple Ridge Sugarhouse"),
     ("display_name_zh", "枫岭糖坊"),
@@ -52,7 +52,11 @@ pub fn product_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str
 
 /// A browser signed up through the portal with `email`, its profile saved; returns
 /// it and the merchant's id.
-pub async fn portal_merchant<'a>(s: &'a TestServer, email: &str, profile: &[(&str, &str)]) -> (Browser<'a>, String) {
+pub(crate) async fn portal_merchant<'a>(
+    s: &'a TestServer,
+    email: &str,
+    profile: &[(&str, &str)],
+) -> (Browser<'a>, String) {
     let mut b = Browser::new(s);
     let signed_up =
         b.submit("/merchant/signup", "/merchant/signup", &[("email", email), ("password", "a long password")]).await;

@@ -6,6 +6,7 @@
 
 pub mod food_readiness;
 pub mod home;
+pub mod import;
 pub mod orders;
 pub mod product_form;
 pub mod products;
@@ -41,6 +42,14 @@ pub fn routes() -> Router<AppState> {
         .route("/merchant/sales", get(sales::show))
         .route(food_readiness::PATH, get(food_readiness::show))
         .route("/merchant/food-readiness/{step}", post(food_readiness::confirm))
+        .route(
+            "/merchant/import",
+            get(import::form)
+                .post(import::upload)
+                // The export is larger than the 1 MiB of other forms.
+                .layer(axum::extract::DefaultBodyLimit::max(gateway_app::import::MAX_IMPORT_BYTES + 64 * 1024)),
+        )
+        .route("/merchant/import/{id}/apply", post(import::apply))
 }
 
 /// The signed-in merchant user and their business.
