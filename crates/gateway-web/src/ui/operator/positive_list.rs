@@ -46,6 +46,10 @@ pub struct LineForm {
     pub description_zh: Option<String>,
 }
 
+/// A form with nothing but its CSRF token (the remove buttons).
+#[derive(Debug, Default, Deserialize)]
+pub struct NoFields {}
+
 fn text(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
@@ -146,7 +150,7 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<LineForm>) -> Page
     }
 }
 
-pub async fn remove(State(s): State<AppState>, Path(prefix): Path<String>, form: PageForm<()>) -> PageResult {
+pub async fn remove(State(s): State<AppState>, Path(prefix): Path<String>, form: PageForm<NoFields>) -> PageResult {
     let ctx = form.ctx;
     let who = ctx.require_operator()?.clone();
     let change = s.app.delete_positive_list_entry(&who, &prefix).await.or_page(&ctx)?;
