@@ -191,6 +191,7 @@ mod tests {
             include_str!("scenarios/buy/merchant_portal.rs"),
             include_str!("scenarios/food_readiness.rs"),
             include_str!("scenarios/imports.rs"),
+            include_str!("scenarios/positive_list.rs"),
         ]
         .concat();
         let lib = include_str!("lib.rs");
