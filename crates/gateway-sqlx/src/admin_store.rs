@@ -71,7 +71,7 @@ macro_rules! impl_admin_store {
 
                 async fn put_positive_list_entry(&self, e: PositiveListEntry, at: DateTime<Utc>) -> StoreResult<u64> {
                     let mut tx = self.begin_write().await.map_err(backend)?;
-                    let class_exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tax_classes WHERE code = $1")
+                    let class_exists: Option<String> = sqlx::query_scalar("SELECT code FROM tax_classes WHERE code = $1")
                         .bind(&e.tax_class)
                         .fetch_optional(&mut *tx)
                         .await
