@@ -71,11 +71,12 @@ macro_rules! impl_admin_store {
 
                 async fn put_positive_list_entry(&self, e: PositiveListEntry, at: DateTime<Utc>) -> StoreResult<u64> {
                     let mut tx = self.begin_write().await.map_err(backend)?;
-                    let class_exists: Option<String> = sqlx::query_scalar("SELECT code FROM tax_classes WHERE code = $1")
-                        .bind(&e.tax_class)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(backend)?;
+                    let class_exists: Option<String> =
+                        sqlx::query_scalar("SELECT code FROM tax_classes WHERE code = $1")
+                            .bind(&e.tax_class)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(backend)?;
                     if class_exists.is_none() {
                         return Err(StoreError::NotFound);
                     }
