@@ -219,6 +219,15 @@ impl App {
 
     async fn readiness_of(&self, merchant: &Merchant) -> AppResult<FoodReadinessView> {
         let data = self.store.food_readiness_data(merchant.id).await?;
+        self.readiness_of_data(merchant, data).await
+    }
+
+    /// The checklist over data already read (the export-ready checklist reads it too).
+    pub(crate) async fn readiness_of_data(
+        &self,
+        merchant: &Merchant,
+        data: FoodReadinessData,
+    ) -> AppResult<FoodReadinessView> {
         let classes = self.store.tax_classes().await?;
         Ok(FoodReadinessView::new(merchant, data, &classes))
     }

@@ -5,6 +5,7 @@ mod admin;
 mod buying;
 mod catalog;
 mod customs;
+mod export_ready;
 mod food_readiness;
 mod impact;
 mod imports;
@@ -52,6 +53,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merchants::list_merchants))
         .routes(routes!(merchants::act_on_merchant))
         .routes(routes!(food_readiness::food_readiness))
+        .routes(routes!(export_ready::export_ready))
         .routes(routes!(food_readiness::acknowledge_step))
         .routes(routes!(catalog::create_product, catalog::list_merchant_products))
         .routes(routes!(catalog::get_product, catalog::update_product))

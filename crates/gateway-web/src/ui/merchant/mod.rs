@@ -4,6 +4,7 @@
 //! context, finds the signed-in merchant user's business ([`Portal::load`]), calls
 //! one gateway-app function and renders.
 
+pub mod export_ready;
 pub mod food_readiness;
 pub mod home;
 pub mod import;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/merchant/orders/{id}/cancel", post(orders::cancel))
         .route("/merchant/sales", get(sales::show))
         .route(food_readiness::PATH, get(food_readiness::show))
+        .route(export_ready::PATH, get(export_ready::show))
         .route("/merchant/food-readiness/{step}", post(food_readiness::confirm))
         .route(
             "/merchant/import",
@@ -204,6 +206,13 @@ mod tests {
             keys.extend(Authority::CODES.iter().map(|c| format!("food-authority-{c}")));
             keys.extend(["food-class-other_food".into(), "food-class-not_food".into()]);
         }
+        // The export-ready checklist's steps, statuses and what the profile lacks.
+        for step in gateway_app::export_ready::STEP_IDS {
+            keys.push(format!("export-step-{step}"));
+            keys.push(format!("export-fix-{step}"));
+        }
+        keys.extend(["done", "todo", "not_applicable"].map(|c| format!("export-status-{c}")));
+        keys.extend(["story", "display_name_zh", "approval"].map(|m| format!("export-missing-{m}")));
         for month in 1..=12 {
             keys.push(format!("month-{month}"));
         }
