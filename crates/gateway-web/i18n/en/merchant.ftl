@@ -313,3 +313,11 @@ export-detail-profile = Still missing: { $missing }.
 export-detail-products_listed = { $listed } listed, { $blocked } blocked by the listing check.
 export-detail-chinese_titles = { $missing } of { $listed } listed products have no Chinese title.
 export-detail-first_order_shipped = Orders shipped: { $orders }.
+
+## The Gateway academy (/merchant/academy)
+portal-nav-academy = Academy
+academy-title = Gateway academy
+academy-intro = Short lessons on selling to consumers in China. The lessons are in English, with the Chinese terms you will meet.
+academy-lesson-cbec-vs-general-trade = CBEC or general trade?
+academy-lesson-positive-list-and-limits = The positive list and the 5,000 / 26,000 limits
+academy-lesson-decree-248 = Food: GACC Decree 248

@@ -313,3 +313,11 @@ export-detail-profile = 仍缺少：{ $missing }。
 export-detail-products_listed = 已上架 { $listed } 件，被上架检查拦截 { $blocked } 件。
 export-detail-chinese_titles = { $listed } 件上架商品中有 { $missing } 件没有中文标题。
 export-detail-first_order_shipped = 已发货订单：{ $orders } 笔。
+
+## Gateway 学院 (/merchant/academy)
+portal-nav-academy = 学院
+academy-title = Gateway 学院
+academy-intro = 关于向中国消费者销售的简短课程。课程为英文，并附有您会遇到的中文术语。
+academy-lesson-cbec-vs-general-trade = 跨境电商还是一般贸易？
+academy-lesson-positive-list-and-limits = 正面清单与 5,000 / 26,000 元限值
+academy-lesson-decree-248 = 食品：海关总署第248号令

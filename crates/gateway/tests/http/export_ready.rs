@@ -156,3 +156,25 @@ async fn only_its_owner_and_operators_see_the_checklist() {
     let page = visitor.get("/merchant/export-ready").await;
     assert_eq!(page.status, 303, "{}", page.body);
 }
+
+#[tokio::test]
+async fn the_academy_shows_its_lessons_in_both_languages() {
+    let s = spawn().await;
+    let (mut b, _) = portal_merchant(&s, "academy@example.com", &PROFILE).await;
+    let page = b.get("/merchant/academy").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("href=\"/merchant/academy\""));
+    assert!(page.body.contains("<h1>Gateway academy</h1>"));
+    for id in ["cbec-vs-general-trade", "positive-list-and-limits", "decree-248"] {
+        assert!(page.body.contains(&format!("id=\"lesson-{id}\"")), "{id}");
+    }
+    assert!(page.body.contains("<h2>The positive list and the 5,000 / 26,000 limits</h2>"));
+    assert!(page.body.contains("5,000.00 CNY per order (单次交易限值)"));
+    assert!(page.body.contains("GACC Decree No. 248 (海关总署令第248号)"));
+    let zh = b.get("/merchant/academy?lang=zh-CN").await;
+    assert!(zh.body.contains("<h1>Gateway 学院</h1>"));
+    assert!(zh.body.contains("<h2>食品：海关总署第248号令</h2>"));
+    b.get("/merchant/academy?lang=en").await;
+    let mut visitor = crate::pages::Browser::new(&s);
+    assert_eq!(visitor.get("/merchant/academy").await.status, 303);
+}

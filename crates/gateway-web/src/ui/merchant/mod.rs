@@ -4,6 +4,7 @@
 //! context, finds the signed-in merchant user's business ([`Portal::load`]), calls
 //! one gateway-app function and renders.
 
+pub mod academy;
 pub mod export_ready;
 pub mod food_readiness;
 pub mod home;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/merchant/sales", get(sales::show))
         .route(food_readiness::PATH, get(food_readiness::show))
         .route(export_ready::PATH, get(export_ready::show))
+        .route(academy::PATH, get(academy::show))
         .route("/merchant/food-readiness/{step}", post(food_readiness::confirm))
         .route(
             "/merchant/import",
@@ -213,6 +215,7 @@ mod tests {
         }
         keys.extend(["done", "todo", "not_applicable"].map(|c| format!("export-status-{c}")));
         keys.extend(["story", "display_name_zh", "approval"].map(|m| format!("export-missing-{m}")));
+        keys.extend(super::academy::LESSONS.iter().map(|(id, _)| format!("academy-lesson-{id}")));
         for month in 1..=12 {
             keys.push(format!("month-{month}"));
         }

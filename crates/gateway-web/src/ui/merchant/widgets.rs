@@ -228,6 +228,7 @@ pub fn nav(ctx: &Ctx, current: &str) -> Vec<NavItem> {
         ("/merchant/profile", ctx.t("portal-nav-profile")),
         ("/merchant/food-readiness", ctx.t("portal-nav-food-readiness")),
         ("/merchant/export-ready", ctx.t("portal-nav-export-ready")),
+        ("/merchant/academy", ctx.t("portal-nav-academy")),
         ("/merchant/headcount", ctx.t("portal-nav-headcount")),
     ]
     .into_iter()
