@@ -190,7 +190,7 @@ impl App {
         orders: &[PricedOrder],
         problems: &mut Vec<Problem>,
     ) -> AppResult<()> {
-        let wanted = merge_charges(orders.iter().flat_map(|o| o.weight_charges.iter().cloned()));
+        let wanted = WeightCharge::merge(orders.iter().flat_map(|o| o.weight_charges.iter().cloned()));
         if wanted.is_empty() {
             return Ok(());
         }
@@ -217,7 +217,7 @@ impl App {
 
 /// An order's grams under each capped positive-list line.
 fn weight_charges(lines: &[PricedLine]) -> Vec<WeightCharge> {
-    merge_charges(lines.iter().filter_map(|l| {
+    WeightCharge::merge(lines.iter().filter_map(|l| {
         let f = &l.product.fields;
         let cap = f.annual_cap.as_ref()?;
         let net = NetContent { milli: f.net_content_milli, unit: f.net_content_unit };
@@ -227,16 +227,4 @@ fn weight_charges(lines: &[PricedLine]) -> Vec<WeightCharge> {
             cap_g: cap.grams,
         })
     }))
-}
-
-/// Sums charges per capped line, in the order the lines first appear.
-fn merge_charges(charges: impl Iterator<Item = WeightCharge>) -> Vec<WeightCharge> {
-    let mut merged: Vec<WeightCharge> = Vec::new();
-    for c in charges {
-        match merged.iter_mut().find(|m| m.hs_prefix == c.hs_prefix) {
-            Some(m) => m.grams += c.grams,
-            None => merged.push(c),
-        }
-    }
-    merged
 }

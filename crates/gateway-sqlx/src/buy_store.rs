@@ -123,13 +123,7 @@ macro_rules! impl_buy_store {
                 /// Charges the checkout's grams to the buyer's yearly weight caps,
                 /// conditionally like the quota: a concurrent checkout cannot pass a cap.
                 async fn charge_weight_caps(conn: &mut Conn, c: &NewCheckout) -> StoreResult<Result<(), CheckoutRefusal>> {
-                    let mut caps: Vec<WeightCharge> = Vec::new();
-                    for charge in c.orders.iter().flat_map(|o| &o.weight_charges) {
-                        match caps.iter_mut().find(|m| m.hs_prefix == charge.hs_prefix) {
-                            Some(m) => m.grams += charge.grams,
-                            None => caps.push(charge.clone()),
-                        }
-                    }
+                    let caps = WeightCharge::merge(c.orders.iter().flat_map(|o| o.weight_charges.iter().cloned()));
                     for cap in caps {
                         sqlx::query(
                             "INSERT INTO annual_weight_usage (id_number_hash, year, hs_prefix, used_g) VALUES ($1, $2, $3, 0) \

@@ -112,6 +112,21 @@ pub struct WeightCharge {
     pub cap_g: i64,
 }
 
+impl WeightCharge {
+    /// Sums charges per capped line, in the order the lines first appear: an order's
+    /// lines, or a checkout's orders, may charge the same cap.
+    pub fn merge(charges: impl IntoIterator<Item = WeightCharge>) -> Vec<WeightCharge> {
+        let mut merged: Vec<WeightCharge> = Vec::new();
+        for c in charges {
+            match merged.iter_mut().find(|m| m.hs_prefix == c.hs_prefix) {
+                Some(m) => m.grams += c.grams,
+                None => merged.push(c),
+            }
+        }
+        merged
+    }
+}
+
 /// A whole checkout, written in one transaction by `OrderStore::place_checkout`.
 #[derive(Debug, Clone)]
 pub struct NewCheckout {
