@@ -7,6 +7,7 @@ pub mod auth;
 pub mod carts;
 pub mod checkout;
 pub mod customs;
+pub mod dispatch;
 pub mod error;
 pub mod export_ready;
 pub mod food_readiness;
@@ -51,6 +52,12 @@ pub struct App {
     search_wake: Arc<tokio::sync::Notify>,
     /// Where this server's index stands in the outbox; held while the index changes.
     search_feed: Arc<tokio::sync::Mutex<search::Feed>>,
+    /// Where the outbox's events go (`dispatch`).
+    sink: Arc<dyn dispatch::EventSink>,
+    /// This process's name in the outbox's claims: unique per start.
+    worker_id: Arc<str>,
+    /// Events this process delivered.
+    delivered: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Clone)]
@@ -87,7 +94,16 @@ impl App {
             search,
             search_wake: Arc::new(tokio::sync::Notify::new()),
             search_feed: Arc::default(),
+            sink: Arc::new(dispatch::LogSink),
+            worker_id: uuid::Uuid::now_v7().simple().to_string().into(),
+            delivered: Arc::default(),
         }
+    }
+
+    /// The same app delivering outbox events to `sink`.
+    pub fn with_event_sink(mut self, sink: Arc<dyn dispatch::EventSink>) -> Self {
+        self.sink = sink;
+        self
     }
 
     /// The same app paying through `provider`.

@@ -37,6 +37,15 @@ impl SqliteStore {
         MIGRATOR.run(&self.pool).await.map_err(StoreError::backend)
     }
 
+    /// Writes a consistent copy of the whole database to `path`, a file that must not
+    /// exist yet, while the servers go on: `VACUUM INTO` reads one snapshot (WAL mode
+    /// lets writers continue) and writes it compacted, without the WAL beside it.
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        let path = path.to_str().ok_or_else(|| StoreError::Backend("the backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.pool).await.map_err(StoreError::backend)?;
+        Ok(())
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }

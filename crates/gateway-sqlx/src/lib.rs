@@ -83,6 +83,22 @@ macro_rules! user_columns {
     };
 }
 
+/// The outbox claim, with PostgreSQL's row-locking clause or none: $1 worker,
+/// $2 claimed until, $3 now, $4 limit.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! claim_outbox_sql {
+    ($locking:literal) => {
+        concat!(
+            "UPDATE outbox SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM outbox WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3) \
+             ORDER BY id LIMIT $4",
+            $locking,
+            ") RETURNING id, topic, aggregate_id, payload, created_at"
+        )
+    };
+}
+
 /// Implements every `gateway_store` trait for `$store`, a struct with a field
 /// `pool: sqlx::Pool<$db>` and an inherent
 /// `async fn begin_write(&self) -> Result<sqlx::Transaction<'static, $db>, sqlx::Error>`
@@ -612,6 +628,56 @@ macro_rules! impl_store {
                     .await
                     .map_err(backend)?;
                     Ok(rows.into_iter().map(OutboxEvent::from).collect())
+                }
+
+                async fn claim_outbox(
+                    &self,
+                    worker: &str,
+                    limit: u32,
+                    now: DateTime<Utc>,
+                    until: DateTime<Utc>,
+                ) -> StoreResult<Vec<OutboxEvent>> {
+                    // The queue pattern: PostgreSQL locks the rows it picks and skips
+                    // those another server is picking, so claimers never wait on each
+                    // other or take the same event. SQLite's one writer needs neither.
+                    let sql = if $backend == "postgres" {
+                        $crate::claim_outbox_sql!(" FOR UPDATE SKIP LOCKED")
+                    } else {
+                        $crate::claim_outbox_sql!("")
+                    };
+                    let mut rows: Vec<OutboxRow> = sqlx::query_as(sql)
+                        .bind(worker)
+                        .bind(until)
+                        .bind(now)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    rows.sort_by_key(OutboxRow::id);
+                    Ok(rows.into_iter().map(OutboxEvent::from).collect())
+                }
+
+                async fn complete_outbox(&self, worker: &str, ids: &[i64], now: DateTime<Utc>) -> StoreResult<u64> {
+                    if ids.is_empty() {
+                        return Ok(0);
+                    }
+                    let sql = format!(
+                        "UPDATE outbox SET processed_at = $1, processed_by = $2, claimed_until = NULL \
+                         WHERE claimed_by = $2 AND processed_at IS NULL AND id IN ({})",
+                        $crate::buy_rows::placeholders(3, ids.len())
+                    );
+                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now).bind(worker);
+                    for id in ids {
+                        query = query.bind(*id);
+                    }
+                    Ok(query.execute(&self.pool).await.map_err(backend)?.rows_affected())
+                }
+
+                async fn outbox_backlog(&self) -> StoreResult<i64> {
+                    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE processed_at IS NULL")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(backend)
                 }
             }
 

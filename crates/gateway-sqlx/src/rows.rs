@@ -249,6 +249,12 @@ pub struct OutboxRow {
     created_at: DateTime<Utc>,
 }
 
+impl OutboxRow {
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+}
+
 impl From<OutboxRow> for OutboxEvent {
     fn from(r: OutboxRow) -> Self {
         OutboxEvent {

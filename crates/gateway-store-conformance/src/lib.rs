@@ -118,6 +118,7 @@ macro_rules! store_conformance_tests {
             products_list_filters_and_pages,
             products_write_outbox_events,
             products_concurrent_updates_one_wins,
+            outbox_claims_share_events_between_workers,
             fx_current_rate_is_the_latest,
             pristine_until_a_non_operator_signs_up,
             identities_round_trip_and_upsert,

@@ -1088,6 +1088,59 @@ pub async fn products_concurrent_updates_one_wins(store: &dyn Store) {
     assert_eq!(updated, 1, "one successful update, one product.updated event");
 }
 
+/// Servers share the outbox's deliveries: two workers claiming at once get disjoint
+/// events, oldest first; a claim that ran out is taken again; only the holder of an
+/// event's claim completes it; the backlog counts what is left.
+pub async fn outbox_claims_share_events_between_workers(store: &dyn Store) {
+    let m = merchant(store).await;
+    for i in 0..6 {
+        store.create_product(new_product(m.id, &format!("Q{i}"), ProductStatus::Listed)).await.must("create");
+    }
+    let total = store.pending_outbox(1000).await.must("pending_outbox").len();
+    assert!(total >= 6, "six products, six events at least: {total}");
+    assert_eq!(store.outbox_backlog().await.must("backlog") as usize, total, "the backlog before any claim");
+
+    let now = t0();
+    let until = now + TimeDelta::seconds(60);
+    let claims: Vec<BoxFuture<'_, StoreResult<Vec<gateway_store::OutboxEvent>>>> =
+        vec![store.claim_outbox("a", 3, now, until), store.claim_outbox("b", 3, now, until)];
+    let mut claims = join_all(claims).await.into_iter();
+    let a: Vec<i64> = claims.next().must("a").must("claim a").iter().map(|e| e.id).collect();
+    let b: Vec<i64> = claims.next().must("b").must("claim b").iter().map(|e| e.id).collect();
+    assert_eq!((a.len(), b.len()), (3, 3), "each worker gets its three");
+    assert!(a.iter().all(|id| !b.contains(id)), "two workers claimed the same event: {a:?} and {b:?}");
+    assert!(a.windows(2).all(|w| w[0] < w[1]) && b.windows(2).all(|w| w[0] < w[1]), "claims are oldest first");
+    let c: Vec<i64> = store.claim_outbox("c", 1000, now, until).await.must("claim c").iter().map(|e| e.id).collect();
+    assert_eq!(c.len(), total - 6, "c gets what neither holds");
+    assert!(store.claim_outbox("d", 1000, now, until).await.must("claim d").is_empty(), "nothing is free to claim");
+
+    assert_eq!(store.complete_outbox("b", &a, now).await.must("b completes a's"), 0, "only the holder completes");
+    assert_eq!(store.complete_outbox("a", &a, now).await.must("a completes"), 3, "the holder completes its own");
+    assert_eq!(store.outbox_backlog().await.must("backlog") as usize, total - 3, "the backlog after a's three");
+
+    // b and c die: after their lease, d takes their events, and b can no longer complete.
+    let later = until + TimeDelta::milliseconds(1);
+    let mut d: Vec<i64> = store
+        .claim_outbox("d", 1000, later, later + TimeDelta::seconds(60))
+        .await
+        .must("claim d after the lease")
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    d.sort_unstable();
+    let mut expired: Vec<i64> = b.iter().chain(&c).copied().collect();
+    expired.sort_unstable();
+    assert_eq!(d, expired, "the expired claims are taken again, and no completed event");
+    assert_eq!(
+        store.complete_outbox("b", &b, later).await.must("b completes late"),
+        0,
+        "a lost claim completes nothing"
+    );
+    assert_eq!(store.complete_outbox("d", &d, later).await.must("d completes") as usize, total - 3);
+    assert_eq!(store.outbox_backlog().await.must("backlog"), 0, "everything processed");
+    assert!(store.pending_outbox(1000).await.must("pending_outbox").is_empty(), "no pending event is left");
+}
+
 // ---------------------------------------------------------------------------------
 // FX and the store as a whole
 // ---------------------------------------------------------------------------------

@@ -114,6 +114,22 @@ pub trait FxStore: Send + Sync {
 pub trait OutboxStore: Send + Sync {
     /// Unprocessed events, oldest first.
     async fn pending_outbox(&self, limit: u32) -> StoreResult<Vec<OutboxEvent>>;
+    /// Claims for `worker`, until `until`, up to `limit` of the oldest unprocessed
+    /// events that no one holds (never claimed, or a claim that ran out before `now`),
+    /// oldest first. Concurrent claimers get disjoint events: on PostgreSQL each skips
+    /// the rows another is claiming; SQLite runs one writer at a time.
+    async fn claim_outbox(
+        &self,
+        worker: &str,
+        limit: u32,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<Vec<OutboxEvent>>;
+    /// Marks those of `ids` that `worker` still holds processed by it; returns how many.
+    /// An event whose claim ran out and was taken by another worker is not marked.
+    async fn complete_outbox(&self, worker: &str, ids: &[i64], now: DateTime<Utc>) -> StoreResult<u64>;
+    /// How many events wait to be processed.
+    async fn outbox_backlog(&self) -> StoreResult<i64>;
 }
 
 #[async_trait]

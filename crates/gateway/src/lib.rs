@@ -2,6 +2,7 @@
 //! names, start-up (first operator, demo data). Kept as a library so the HTTP test
 //! suite starts servers exactly the way `gateway serve` does.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod keys;

@@ -31,6 +31,9 @@ enum Command {
     /// The catalog search index.
     #[command(subcommand)]
     Search(SearchCommand),
+    /// Copy the embedded database and its identity key into a new directory, while
+    /// the server runs (PostgreSQL: use pg_dump; see docs/OPERATIONS.md).
+    Backup(BackupArgs),
     /// Import a merchant's products from another shop's export.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -54,6 +57,12 @@ struct ShopifyArgs {
     /// only preview.
     #[arg(long)]
     apply: bool,
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// The directory to write `gateway.db` and `identity.key` into (new or empty).
+    to: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -85,6 +94,10 @@ struct Common {
     /// sqlite://PATH or postgres://…; default: SQLite in the data directory.
     #[arg(long, env = "GATEWAY_DATABASE_URL", global = true, hide_env_values = true)]
     database_url: Option<String>,
+    /// PostgreSQL connections this process may open (default 16; see
+    /// docs/OPERATIONS.md on sizing it against the server's max_connections).
+    #[arg(long, env = "GATEWAY_PG_MAX_CONNECTIONS", global = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pg_max_connections: Option<u32>,
 }
 
 fn settings(common: &Common, serve: &ServeArgs) -> anyhow::Result<Settings> {
@@ -99,7 +112,7 @@ fn settings(common: &Common, serve: &ServeArgs) -> anyhow::Result<Settings> {
         data_dir: common.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
         database_url: non_empty(common.database_url.clone()).or(file.database_url),
         demo: !serve.no_demo && file.demo.unwrap_or(true),
-        pg_max_connections: file.pg_max_connections.unwrap_or(16),
+        pg_max_connections: common.pg_max_connections.or(file.pg_max_connections).unwrap_or(16),
         admin_email: non_empty(std::env::var("GATEWAY_ADMIN_EMAIL").ok()),
         admin_password: non_empty(std::env::var("GATEWAY_ADMIN_PASSWORD").ok()),
         identity_key: non_empty(std::env::var("GATEWAY_IDENTITY_KEY").ok()),
@@ -179,6 +192,18 @@ async fn main() -> anyhow::Result<()> {
             }
             let store = gateway::open_store(&settings.effective_database_url(), 2).await?;
             println!("migrations applied ({})", store.backend());
+            Ok(())
+        }
+        Some(Command::Backup(args)) => {
+            let settings = settings(&cli.common, &ServeArgs::default())?;
+            let backup = gateway::backup::backup(&settings, &args.to).await?;
+            println!("database copied to {} ({} bytes)", backup.database.display(), backup.database_bytes);
+            match backup.key {
+                Some(key) => {
+                    println!("identity key copied to {} (keep it secret, and with the database)", key.display())
+                }
+                None => println!("identity key: GATEWAY_IDENTITY_KEY (keep it with the backup, elsewhere)"),
+            }
             Ok(())
         }
         Some(Command::Import(ImportCommand::Shopify(args))) => {

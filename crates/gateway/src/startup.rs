@@ -92,26 +92,33 @@ async fn open_app_with(settings: &Settings, with_index: bool) -> anyhow::Result<
     Ok(App::new(store, AppSettings::new(identity_key), Arc::new(index)))
 }
 
-/// Serves `app` on `listener` until `shutdown`, with the follower that keeps the
-/// search index in step running beside it; the way `gateway serve` runs.
+/// Serves `app` on `listener` until `shutdown`, the way `gateway serve` runs, with two
+/// tasks beside it: the follower that keeps this server's search index in step, and
+/// the dispatcher that takes its share of the outbox's deliveries.
 pub async fn run(
     app: App,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let follower = tokio::spawn({
-        let app = app.clone();
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
         async move {
-            app.follow_outbox(async {
-                let _ = stopped.await;
-            })
-            .await
+            let _ = stopped.changed().await;
         }
+    };
+    let follower = tokio::spawn({
+        let (app, until_stopped) = (app.clone(), until_stopped.clone());
+        async move { app.follow_outbox(until_stopped()).await }
+    });
+    let dispatcher = tokio::spawn({
+        let app = app.clone();
+        async move { app.dispatch_outbox(until_stopped()).await }
     });
     let served = gateway_web::serve(app, listener, shutdown).await;
     let _ = stop.send(());
     let _ = follower.await;
+    let _ = dispatcher.await;
     served
 }
 

@@ -26,10 +26,23 @@ pub async fn healthz(State(s): State<AppState>) -> Result<Json<Health>, ApiError
     Ok(Json(Health { status: "ok", database: store.backend() }))
 }
 
-/// Request counts and latencies in Prometheus text format (operators).
+/// Request counts and latencies, and the outbox's deliveries and backlog, in
+/// Prometheus text format (operators).
 #[utoipa::path(get, path = "/metrics", tag = "operations", security(("bearer" = [])),
     responses((status = 200, content_type = "text/plain", body = String), (status = 403, body = Problem)))]
 pub async fn metrics(State(s): State<AppState>, Auth(who): Auth) -> Result<impl IntoResponse, ApiError> {
     who.require(Role::Operator)?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render()))
+    let mut text = s.metrics.render();
+    let backlog = s.app.outbox_backlog().await?;
+    text.push_str(&format!(
+        "# HELP gateway_outbox_delivered_total Outbox events this server delivered.\n\
+         # TYPE gateway_outbox_delivered_total counter\n\
+         gateway_outbox_delivered_total{{worker=\"{}\"}} {}\n\
+         # HELP gateway_outbox_backlog Outbox events waiting for delivery, for all servers.\n\
+         # TYPE gateway_outbox_backlog gauge\n\
+         gateway_outbox_backlog {backlog}\n",
+        s.app.worker_id(),
+        s.app.events_delivered(),
+    ));
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
 }

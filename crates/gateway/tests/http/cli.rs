@@ -179,3 +179,86 @@ async fn import_shopify_previews_then_applies_beside_a_running_server() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent.csv"));
 }
+
+/// docs/OPERATIONS.md's backup and restore, as written there: `gateway backup` of a
+/// running server on SQLite (pg_dump / pg_restore on PostgreSQL), then a new server on
+/// the restored copy answers with the same accounts, orders, stock and identities.
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_every_order() {
+    use crate::shop::{cart_with, checkout, product, shopper};
+    let s = spawn().await;
+    s.set_fx("7.10").await;
+    let (token, merchant) = s.merchant("backup-farm@example.com", true, true).await;
+    let honey = product(&s, &token, &merchant, json!({"stock": 10})).await;
+    let buyer = shopper(&s).await;
+    let cart = cart_with(&s, &buyer, &[(&honey, 3)]).await;
+    let order =
+        checkout(&s, &buyer, &cart, "before-backup").await.ok(201)["orders"][0]["id"].as_str().unwrap().to_string();
+    let identity = s.get("/api/v1/me/identity", Some(&buyer)).await.ok(200).clone();
+
+    let copy = tempfile::tempdir().unwrap();
+    let restored_dir = tempfile::tempdir().unwrap();
+    let (restored_url, _restored_guard) = match &s.settings.database_url {
+        None => {
+            // The server keeps running while the copy is taken.
+            let out = Command::new(env!("CARGO_BIN_EXE_gateway"))
+                .arg("backup")
+                .arg("--data-dir")
+                .arg(&s.settings.data_dir)
+                .arg(copy.path().join("backup"))
+                .env_remove("GATEWAY_DATABASE_URL")
+                .env_remove("GATEWAY_IDENTITY_KEY")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "gateway backup: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(String::from_utf8_lossy(&out.stdout).contains("identity key copied"));
+            // Restore: the two files into an empty data directory.
+            for file in ["gateway.db", "identity.key"] {
+                std::fs::copy(copy.path().join("backup").join(file), restored_dir.path().join(file)).unwrap();
+            }
+            assert_eq!(
+                std::fs::read(restored_dir.path().join("identity.key")).unwrap(),
+                std::fs::read(s.settings.data_dir.join("identity.key")).unwrap()
+            );
+            (None, None)
+        }
+        Some(url) => {
+            let dump = copy.path().join("gateway.dump");
+            let out = Command::new("pg_dump").args(["--format=custom", "--file"]).arg(&dump).arg(url).output().unwrap();
+            assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+            let base = std::env::var("GATEWAY_TEST_DATABASE_URL").unwrap();
+            let (restored, guard) = fresh_database(&base).await.unwrap();
+            let out = Command::new("pg_restore")
+                .args(["--no-owner", "--exit-on-error", "--dbname"])
+                .arg(&restored)
+                .arg(&dump)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "pg_restore: {}", String::from_utf8_lossy(&out.stderr));
+            // The key comes from the data directory here too (no GATEWAY_IDENTITY_KEY).
+            std::fs::copy(s.settings.data_dir.join("identity.key"), restored_dir.path().join("identity.key")).unwrap();
+            (Some(restored), Some(guard))
+        }
+    };
+    // An order placed after the backup is not in it.
+    let cart = cart_with(&s, &buyer, &[(&honey, 1)]).await;
+    checkout(&s, &buyer, &cart, "after-backup").await.ok(201);
+    drop(s);
+
+    let restored_path = restored_dir.path().to_path_buf();
+    let r = spawn_with(move |settings| {
+        settings.data_dir = restored_path;
+        settings.database_url = restored_url;
+    })
+    .await;
+    // The same session token, order, stock and identity.
+    let orders = r.get("/api/v1/me/orders", Some(&buyer)).await;
+    let ids: Vec<&str> =
+        orders.ok(200)["items"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![order.as_str()]);
+    assert_eq!(r.get(&format!("/api/v1/products/{honey}"), None).await.ok(200)["stock"], 7);
+    assert_eq!(r.get("/api/v1/me/identity", Some(&buyer)).await.ok(200), &identity);
+    // The restored server takes orders.
+    let cart = cart_with(&r, &buyer, &[(&honey, 2)]).await;
+    checkout(&r, &buyer, &cart, "after-restore").await.ok(201);
+}

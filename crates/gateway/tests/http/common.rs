@@ -62,23 +62,32 @@ pub async fn spawn() -> TestServer {
 
 /// Starts a server after letting the test adjust its settings.
 pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
-    spawn_full(adjust, None, true).await
+    spawn_full(adjust, |app| app, true).await
+}
+
+/// Starts a server with `adjust`ed settings whose app is `customize`d (another
+/// payment provider, another event sink).
+pub async fn spawn_custom(
+    adjust: impl FnOnce(&mut Settings),
+    customize: impl FnOnce(gateway_app::App) -> gateway_app::App,
+) -> TestServer {
+    spawn_full(adjust, customize, true).await
 }
 
 /// A server without the search follower beside it: the only SQL it runs is its
 /// requests' own (the statement-count test counts them).
 pub async fn spawn_quiet() -> TestServer {
-    spawn_full(|_| {}, None, false).await
+    spawn_full(|_| {}, |app| app, false).await
 }
 
 /// Starts a server that pays through `provider` instead of the sandbox.
 pub async fn spawn_paying_with(provider: std::sync::Arc<dyn gateway_app::payments::PaymentProvider>) -> TestServer {
-    spawn_full(|_| {}, Some(provider), true).await
+    spawn_full(|_| {}, move |app| app.with_payments(provider), true).await
 }
 
 async fn spawn_full(
     adjust: impl FnOnce(&mut Settings),
-    provider: Option<std::sync::Arc<dyn gateway_app::payments::PaymentProvider>>,
+    customize: impl FnOnce(gateway_app::App) -> gateway_app::App,
     follower: bool,
 ) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
@@ -101,10 +110,7 @@ async fn spawn_full(
     };
     adjust(&mut settings);
     let prepared = gateway::prepare(&settings).await.expect("preparing the server");
-    let app = match provider {
-        Some(provider) => prepared.app.with_payments(provider),
-        None => prepared.app,
-    };
+    let app = customize(prepared.app);
     let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

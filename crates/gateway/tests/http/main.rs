@@ -23,5 +23,6 @@ mod positive_list;
 mod scenarios;
 mod search;
 mod search_pages;
+mod servers;
 mod shop;
 mod startup;
