@@ -3,12 +3,14 @@
 //! store already holds (its profile, its products, its orders) rather than ticked by
 //! hand, so the list cannot say "done" for something that is not.
 
+use crate::food_readiness::classification;
 use crate::{App, AppError, AppResult, Principal};
 use gateway_core::MerchantId;
 use gateway_core::merchant::MerchantStatus;
-use gateway_core::order::OrderStatus;
 use gateway_core::product::ProductStatus;
-use gateway_store::Merchant;
+use gateway_core::tax_class::TaxClass;
+use gateway_core::user::Role;
+use gateway_store::{ExportData, Merchant, PageRequest, ProductReadiness};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -130,34 +132,133 @@ impl App {
     }
 
     async fn export_facts(&self, merchant: &Merchant) -> AppResult<ExportFacts> {
-        // The food checklist's data holds every product of the merchant: one read
-        // serves both lists, and "sells food" is the food checklist's own answer.
-        let data = self.store.food_readiness_data(merchant.id).await?;
-        let count = |keep: &dyn Fn(&gateway_store::Product) -> bool| {
-            i64::try_from(data.products.iter().filter(|p| keep(p)).count()).unwrap_or(i64::MAX)
+        let classes = self.store.tax_classes().await?;
+        let data = self.store.export_data(&[merchant.id]).await?;
+        let orphan = ExportData { merchant_id: merchant.id, products: Vec::new(), orders_shipped: 0 };
+        Ok(export_facts(merchant, data.first().unwrap_or(&orphan), &classes))
+    }
+
+    /// The checklist over every merchant in the programme (all but the rejected), for
+    /// the operator: how many are ready, how many did each step, by state. Reads a
+    /// page of merchants at a time with their products' facts: three queries a page.
+    pub async fn export_ready_summary(&self, who: &Principal) -> AppResult<ExportReadySummary> {
+        who.require(Role::Operator)?;
+        let classes = self.store.tax_classes().await?;
+        let mut summary = ExportReadySummary::default();
+        let mut after = None;
+        loop {
+            let page = self.store.list_merchants(None, PageRequest { after, limit: SUMMARY_PAGE }).await?;
+            let merchants: Vec<&Merchant> =
+                page.items.iter().filter(|m| m.status != MerchantStatus::Rejected).collect();
+            let ids: Vec<MerchantId> = merchants.iter().map(|m| m.id).collect();
+            let data = self.store.export_data(&ids).await?;
+            for (merchant, data) in merchants.iter().zip(&data) {
+                let view = ExportReadyView::new(merchant.id, export_steps(&export_facts(merchant, data, &classes)));
+                summary.add(merchant.state.as_str(), &view);
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        Ok(summary)
+    }
+}
+
+/// Merchants read at once by the operator's summary.
+const SUMMARY_PAGE: u32 = 500;
+
+/// The checklist's facts about `merchant` from its export data.
+fn export_facts(merchant: &Merchant, data: &ExportData, classes: &[TaxClass]) -> ExportFacts {
+    let count = |keep: &dyn Fn(&ProductReadiness) -> bool| {
+        i64::try_from(data.products.iter().filter(|p| keep(p)).count()).unwrap_or(i64::MAX)
+    };
+    // "Sells food" is the food checklist's own answer: a product not delisted that
+    // Decree 248 concerns.
+    let sells_food = data
+        .products
+        .iter()
+        .any(|p| p.status != ProductStatus::Delisted && classification(&p.hs_code, &p.tax_class, classes).is_food());
+    ExportFacts {
+        has_story: present(merchant.story_en.as_deref()) || present(merchant.story_zh.as_deref()),
+        has_chinese_name: present(merchant.display_name_zh.as_deref()),
+        active: merchant.status == MerchantStatus::Active,
+        listed: count(&|p| p.status == ProductStatus::Listed),
+        blocked: count(&|p| p.status == ProductStatus::Blocked),
+        listed_without_chinese_title: count(&|p| p.status == ProductStatus::Listed && !p.has_title_zh),
+        sells_food,
+        has_registration_no: present(merchant.food_registration_no.as_deref()),
+        orders_shipped: data.orders_shipped,
+    }
+}
+
+/// How many merchants did one step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StepSummary {
+    pub id: &'static str,
+    pub done: i64,
+    pub todo: i64,
+    pub not_applicable: i64,
+}
+
+/// The checklist in one US state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StateReadiness {
+    pub state: String,
+    pub merchants: i64,
+    pub ready: i64,
+}
+
+/// The export-ready checklist over all merchants (the operator's view).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ExportReadySummary {
+    /// Merchants counted: all but the rejected.
+    pub merchants: i64,
+    /// Those with every applicable step done.
+    pub ready: i64,
+    /// Per step, in checklist order.
+    pub steps: Vec<StepSummary>,
+    /// Merchants by steps done: `by_steps_done[n]` merchants have done n steps.
+    pub by_steps_done: Vec<i64>,
+    /// Per US state with merchants, by state code.
+    pub by_state: Vec<StateReadiness>,
+}
+
+impl Default for ExportReadySummary {
+    fn default() -> Self {
+        ExportReadySummary {
+            merchants: 0,
+            ready: 0,
+            steps: STEP_IDS.iter().map(|&id| StepSummary { id, ..StepSummary::default() }).collect(),
+            by_steps_done: vec![0; STEP_IDS.len() + 1],
+            by_state: Vec::new(),
+        }
+    }
+}
+
+impl ExportReadySummary {
+    fn add(&mut self, state: &str, view: &ExportReadyView) {
+        self.merchants += 1;
+        self.ready += i64::from(view.ready);
+        for (sum, step) in self.steps.iter_mut().zip(&view.steps) {
+            match step.status {
+                "done" => sum.done += 1,
+                "not_applicable" => sum.not_applicable += 1,
+                _ => sum.todo += 1,
+            }
+        }
+        if let Some(n) = self.by_steps_done.get_mut(view.done) {
+            *n += 1;
+        }
+        let at = match self.by_state.binary_search_by(|s| s.state.as_str().cmp(state)) {
+            Ok(at) => at,
+            Err(at) => {
+                self.by_state.insert(at, StateReadiness { state: state.to_string(), ..StateReadiness::default() });
+                at
+            }
         };
-        let listed = count(&|p| p.fields.status == ProductStatus::Listed);
-        let blocked = count(&|p| p.fields.status == ProductStatus::Blocked);
-        let without_title =
-            count(&|p| p.fields.status == ProductStatus::Listed && !present(p.fields.title_zh.as_deref()));
-        let sells_food = self.readiness_of_data(merchant, data).await?.applies;
-        let sales = self.store.sales_by_status(merchant.id).await?;
-        let orders_shipped = sales
-            .iter()
-            .filter(|s| matches!(s.status, OrderStatus::Shipped | OrderStatus::Delivered | OrderStatus::Returned))
-            .map(|s| s.orders)
-            .sum();
-        Ok(ExportFacts {
-            has_story: present(merchant.story_en.as_deref()) || present(merchant.story_zh.as_deref()),
-            has_chinese_name: present(merchant.display_name_zh.as_deref()),
-            active: merchant.status == MerchantStatus::Active,
-            listed,
-            blocked,
-            listed_without_chinese_title: without_title,
-            sells_food,
-            has_registration_no: present(merchant.food_registration_no.as_deref()),
-            orders_shipped,
-        })
+        self.by_state[at].merchants += 1;
+        self.by_state[at].ready += i64::from(view.ready);
     }
 }
 

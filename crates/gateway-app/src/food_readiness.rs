@@ -123,6 +123,16 @@ fn authority_view(a: Authority) -> AuthorityView {
     AuthorityView { code: a.as_str(), name: a.name_en(), link: a.link() }
 }
 
+/// What Decree 248 makes of a product of `tax_class` under `hs_code`. A class that no
+/// longer exists cannot say the product is food.
+pub(crate) fn classification(
+    hs_code: &str,
+    tax_class: &str,
+    classes: &[gateway_core::tax_class::TaxClass],
+) -> Classification {
+    classes.iter().find(|c| c.code == tax_class).map_or(Classification::NotFood, |c| classify(hs_code, c))
+}
+
 impl FoodReadinessView {
     fn new(merchant: &Merchant, data: FoodReadinessData, tax_classes: &[gateway_core::tax_class::TaxClass]) -> Self {
         let mut tax_class_codes = Vec::new();
@@ -132,11 +142,7 @@ impl FoodReadinessView {
             .filter(|p| p.fields.status != ProductStatus::Delisted)
             .map(|p| {
                 let f = p.fields;
-                // A class that no longer exists cannot say the product is food.
-                let classification = tax_classes
-                    .iter()
-                    .find(|c| c.code == f.tax_class)
-                    .map_or(Classification::NotFood, |c| classify(&f.hs_code, c));
+                let classification = classification(&f.hs_code, &f.tax_class, tax_classes);
                 tax_class_codes.push(f.tax_class);
                 ChecklistProduct {
                     id: p.id.to_string(),

@@ -128,6 +128,57 @@ macro_rules! impl_merchant_portal_store {
                         })
                         .collect())
                 }
+
+                async fn export_data(&self, merchants: &[MerchantId]) -> StoreResult<Vec<ExportData>> {
+                    if merchants.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let list = $crate::buy_rows::placeholders(1, merchants.len());
+                    let sql = format!(
+                        "SELECT merchant_id, status, tax_class, hs_code, \
+                         CASE WHEN TRIM(COALESCE(title_zh, '')) = '' THEN 0 ELSE 1 END \
+                         FROM products WHERE merchant_id IN ({list}) ORDER BY merchant_id, id"
+                    );
+                    let mut query = sqlx::query_as::<_, (Uuid, String, String, String, i32)>(sqlx::AssertSqlSafe(sql));
+                    for m in merchants {
+                        query = query.bind(m.as_uuid());
+                    }
+                    let products = query.fetch_all(&self.pool).await.map_err(backend)?;
+                    let sql = format!(
+                        "SELECT merchant_id, COUNT(*) FROM orders WHERE merchant_id IN ({list}) \
+                         AND status IN ('shipped', 'delivered', 'returned') GROUP BY merchant_id"
+                    );
+                    let mut query = sqlx::query_as::<_, (Uuid, i64)>(sqlx::AssertSqlSafe(sql));
+                    for m in merchants {
+                        query = query.bind(m.as_uuid());
+                    }
+                    let shipped = query.fetch_all(&self.pool).await.map_err(backend)?;
+
+                    let mut data: Vec<ExportData> = merchants
+                        .iter()
+                        .map(|&merchant_id| ExportData { merchant_id, products: Vec::new(), orders_shipped: 0 })
+                        .collect();
+                    let index: std::collections::HashMap<Uuid, usize> =
+                        merchants.iter().enumerate().map(|(i, m)| (m.as_uuid(), i)).collect();
+                    for (merchant, status, tax_class, hs_code, has_title_zh) in products {
+                        let Some(&i) = index.get(&merchant) else { continue };
+                        data[i].products.push(ProductReadiness {
+                            status: StoreError::decode(
+                                "products.status",
+                                $crate::gateway_core::product::ProductStatus::parse(&status),
+                            )?,
+                            tax_class,
+                            hs_code,
+                            has_title_zh: has_title_zh == 1,
+                        });
+                    }
+                    for (merchant, orders) in shipped {
+                        if let Some(&i) = index.get(&merchant) {
+                            data[i].orders_shipped = orders;
+                        }
+                    }
+                    Ok(data)
+                }
             }
         };
     };

@@ -25,7 +25,7 @@ pub use impact::{
     ExportGroup, HeadcountReport, ImpactData, ImpactStore, MonthValue, ReportedJobs, SmeGroup, YearMonth,
 };
 pub use imports::{ImportStore, ProductImport};
-pub use merchant_portal::{MerchantPortalStore, OrderSales, ProductSales, StatusSales};
+pub use merchant_portal::{ExportData, MerchantPortalStore, OrderSales, ProductReadiness, ProductSales, StatusSales};
 pub use records::*;
 pub use search_feed::{CatalogEntry, SearchFeedStore};
 pub use storefront::{StateCount, StorefrontStore};

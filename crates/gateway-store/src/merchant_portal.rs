@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gateway_core::order::OrderStatus;
+use gateway_core::product::ProductStatus;
 use gateway_core::{MerchantId, OrderId, ProductId};
 
 use crate::{Order, Page, PageRequest, StoreResult};
@@ -41,6 +42,26 @@ pub struct ProductSales {
     pub goods_usd_cents: i64,
 }
 
+/// What the export-ready checklist reads of one product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductReadiness {
+    pub status: ProductStatus,
+    pub tax_class: String,
+    pub hs_code: String,
+    /// It has a Chinese title (not blank).
+    pub has_title_zh: bool,
+}
+
+/// What the export-ready checklist reads of one merchant beyond its profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportData {
+    pub merchant_id: MerchantId,
+    /// Its products, in id order.
+    pub products: Vec<ProductReadiness>,
+    /// Its orders that left it: shipped, delivered, or returned after delivery.
+    pub orders_shipped: i64,
+}
+
 #[async_trait]
 pub trait MerchantPortalStore: Send + Sync {
     /// The merchant's orders in `status`, a page at a time by id: oldest first when
@@ -64,4 +85,9 @@ pub trait MerchantPortalStore: Send + Sync {
     /// The merchant's `limit` best-selling products by goods value, over its standing
     /// orders (neither cancelled nor returned); ties by more units, then product id.
     async fn top_products(&self, merchant: MerchantId, limit: u32) -> StoreResult<Vec<ProductSales>>;
+
+    /// The export-ready data of each of `merchants` (in the order given; a merchant
+    /// without products or orders has empty data): two queries for any number of
+    /// merchants, so the operator's aggregate reads a page of merchants at a time.
+    async fn export_data(&self, merchants: &[MerchantId]) -> StoreResult<Vec<ExportData>>;
 }

@@ -266,3 +266,18 @@ err-field-extra_class = Choose a tax class, or every class.
 err-field-extra_points = Enter 0 to 100 percentage points, with at most four decimals, such as 25 or 12.5.
 err-field-fx_rate = Enter a rate above 0 and at most 1000, with up to six decimals, such as 7.1234.
 err-field-single_limit = Enter an amount above 0 and at most 26000.00 yuan, such as 5000.00.
+
+## The export-ready checklist in aggregate
+op-nav-export-ready = Export-ready
+op-er-title = Merchants ready to export
+op-er-explain = Each merchant's export-ready checklist (profile, products listed, Chinese titles, food registration where it sells food, first order shipped), counted over every merchant but the rejected ones. Merchants see their own list in the merchant portal.
+op-er-ready = { $ready } of { $merchants } merchants are export-ready
+op-er-steps = Steps
+op-er-step = Step
+op-er-progress = How far merchants got
+op-er-steps-done = Steps done
+op-er-merchants = Merchants
+op-er-by-state = By state
+op-er-state = State
+op-er-ready-col = Export-ready
+op-er-none = No merchants yet.

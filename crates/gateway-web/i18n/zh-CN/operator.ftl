@@ -256,3 +256,18 @@ err-field-extra_class = 请选择一个税目，或所有税目。
 err-field-extra_points = 请输入 0 到 100 个百分点，最多四位小数，例如 25 或 12.5。
 err-field-fx_rate = 请输入大于 0、不超过 1000 的汇率，最多六位小数，例如 7.1234。
 err-field-single_limit = 请输入大于 0、不超过 26000.00 元的金额，例如 5000.00。
+
+## 出口就绪清单汇总
+op-nav-export-ready = 出口就绪
+op-er-title = 出口就绪的商家
+op-er-explain = 每个商家的出口就绪清单（商家资料、商品上架、中文标题、销售食品时的海关注册号、首个订单发货），按所有未被拒绝的商家统计。商家在商家后台查看自己的清单。
+op-er-ready = { $merchants } 家商家中有 { $ready } 家已出口就绪
+op-er-steps = 步骤
+op-er-step = 步骤
+op-er-progress = 商家进度
+op-er-steps-done = 已完成步骤
+op-er-merchants = 商家数
+op-er-by-state = 按州
+op-er-state = 州
+op-er-ready-col = 出口就绪
+op-er-none = 暂无商家。

@@ -5,7 +5,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Auth, path_id};
 use axum::Json;
 use axum::extract::{Path, State};
-use gateway_app::export_ready::ExportReadyView;
+use gateway_app::export_ready::{ExportReadySummary, ExportReadyView};
 
 /// The merchant's export-ready checklist, worked out from its data: profile complete
 /// (story, Chinese display name, approval), products listed and none blocked, a
@@ -23,4 +23,16 @@ pub async fn export_ready(
     Path(id): Path<String>,
 ) -> Result<Json<ExportReadyView>, ApiError> {
     Ok(Json(s.app.export_ready(&who, path_id(&id, "merchant")?).await?))
+}
+
+/// The checklist over every merchant but the rejected (operators): how many are
+/// export-ready, how many did each step, how many merchants did 0 to 5 steps, and
+/// merchants and ready merchants by US state.
+#[utoipa::path(get, path = "/api/v1/admin/export-ready", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = ExportReadySummary), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn export_ready_summary(
+    State(s): State<AppState>,
+    Auth(who): Auth,
+) -> Result<Json<ExportReadySummary>, ApiError> {
+    Ok(Json(s.app.export_ready_summary(&who).await?))
 }

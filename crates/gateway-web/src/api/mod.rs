@@ -54,6 +54,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merchants::act_on_merchant))
         .routes(routes!(food_readiness::food_readiness))
         .routes(routes!(export_ready::export_ready))
+        .routes(routes!(export_ready::export_ready_summary))
         .routes(routes!(food_readiness::acknowledge_step))
         .routes(routes!(catalog::create_product, catalog::list_merchant_products))
         .routes(routes!(catalog::get_product, catalog::update_product))

@@ -158,6 +158,63 @@ async fn only_its_owner_and_operators_see_the_checklist() {
 }
 
 #[tokio::test]
+async fn operators_see_the_checklist_over_all_merchants() {
+    let s = spawn().await;
+    let summary = "/api/v1/admin/export-ready";
+    let (pending_token, pending) = s.merchant("sum-pending@example.com", true, false).await;
+    let (_, active) = s.merchant("sum-active@example.com", true, true).await;
+    let (_, rejected) = s.merchant("sum-rejected@example.com", true, false).await;
+    let admin = s.admin().await;
+    s.post(&format!("/api/v1/admin/merchants/{rejected}/reject"), Some(&admin), &json!({})).await.ok(200);
+    s.get(summary, None).await.problem(401, "unauthorized");
+    s.get(summary, Some(&pending_token)).await.problem(403, "forbidden");
+
+    // Two merchants count (the rejected one does not); neither has a story or a
+    // product; the active one has a listed product after this.
+    let body = product_body("SUM-HONEY");
+    let v = s.get(summary, Some(&admin)).await.ok(200).clone();
+    assert_eq!((v["merchants"].as_i64(), v["ready"].as_i64()), (Some(2), Some(0)), "{v}");
+    let step_counts = |v: &Value, id: &str| {
+        let step = v["steps"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap().clone();
+        (step["done"].as_i64().unwrap(), step["todo"].as_i64().unwrap(), step["not_applicable"].as_i64().unwrap())
+    };
+    assert_eq!(step_counts(&v, "profile"), (0, 2, 0), "no story yet");
+    assert_eq!(step_counts(&v, "food_registration"), (0, 0, 2), "nothing sold, no food");
+    assert_eq!(v["by_steps_done"], json!([2, 0, 0, 0, 0, 0]));
+    assert_eq!(v["by_state"], json!([{"state": "IA", "merchants": 2, "ready": 0}]));
+
+    // The active merchant's honey: listed, with a Chinese title, food with a number.
+    let credentials = json!({"email": "sum-active@example.com", "password": "password-123"});
+    let login = s.post("/api/v1/auth/login", None, &credentials).await;
+    let token = login.ok(200)["token"].as_str().unwrap().to_string();
+    s.post(&format!("/api/v1/merchants/{active}/products"), Some(&token), &body).await.ok(201);
+    let v = s.get(summary, Some(&admin)).await.ok(200).clone();
+    assert_eq!(step_counts(&v, "products_listed"), (1, 1, 0));
+    assert_eq!(step_counts(&v, "chinese_titles"), (1, 1, 0));
+    assert_eq!(step_counts(&v, "food_registration"), (1, 0, 1));
+    assert_eq!(v["by_steps_done"], json!([1, 0, 0, 1, 0, 0]));
+    // The same figures as each merchant's own checklist.
+    for id in [&pending, &active] {
+        s.get(&path(id), Some(&admin)).await.ok(200);
+    }
+
+    // The console page, in both languages.
+    let mut b = crate::operator_pages::operator(&s).await;
+    let page = b.get("/operator/export-ready").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("href=\"/operator/export-ready\""));
+    assert_eq!(page.by_id("er-ready"), "0 of 2 merchants are export-ready (0.0%)");
+    assert!(page.body.contains("<tr data-state=\"IA\"><td>Iowa</td><td>2</td><td>0</td></tr>"), "{}", page.body);
+    let zh = b.get("/operator/export-ready?lang=zh-CN").await;
+    assert_eq!(zh.by_id("er-ready"), "2 家商家中有 0 家已出口就绪 (0.0%)");
+    assert!(zh.body.contains("<td>爱荷华州</td>"));
+    b.get("/operator/export-ready?lang=en").await;
+    // Not for merchants.
+    let (mut merchant, _) = portal_merchant(&s, "sum-portal@example.com", &PROFILE).await;
+    assert_eq!(merchant.get("/operator/export-ready").await.status, 403);
+}
+
+#[tokio::test]
 async fn the_academy_shows_its_lessons_in_both_languages() {
     let s = spawn().await;
     let (mut b, _) = portal_merchant(&s, "academy@example.com", &PROFILE).await;

@@ -12,10 +12,12 @@
 //! - [`freight`] — the freight tariff.
 //! - [`positive_list`] — the CBEC positive list; a change re-runs the listing check
 //!   of the products its line covers.
+//! - [`export_ready`] — the merchants' export-ready checklist in aggregate.
 //! - [`scenarios`] — tariff scenarios: the catalog re-priced under a what-if rule.
 //! - [`orders`] — every order, newest first, by status; an order's page, with the
 //!   actions an operator may take (confirm delivery, return).
 
+pub mod export_ready;
 pub mod freight;
 pub mod fx;
 pub mod merchants;
@@ -50,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/positive-list", get(positive_list::list).post(positive_list::submit))
         .route("/operator/positive-list/{prefix}/delete", post(positive_list::remove))
         .route("/operator/scenarios", get(scenarios::form).post(scenarios::submit))
+        .route("/operator/export-ready", get(export_ready::show))
 }
 
 /// A time as the console shows it: UTC, to the minute (operators work across time
