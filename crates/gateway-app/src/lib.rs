@@ -8,6 +8,7 @@ pub mod carts;
 pub mod checkout;
 pub mod customs;
 pub mod error;
+pub mod events;
 pub mod export_ready;
 pub mod food_readiness;
 pub mod fx;

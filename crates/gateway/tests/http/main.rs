@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod common;
 mod customs;
+mod events;
 mod errors;
 mod export_ready;
 mod food_readiness;
