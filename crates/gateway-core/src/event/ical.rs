@@ -159,7 +159,7 @@ mod tests {
         let line = "X".repeat(160);
         let folded = fold_line(&line);
         let parts: Vec<&str> = folded.trim_end_matches("\r\n").split("\r\n").collect();
-        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [75, 75, 13]);
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [75, 75, 12]);
         assert!(parts[1].starts_with(' ') && parts[2].starts_with(' '));
         assert_eq!(fold_line("short"), "short\r\n");
         // 25 three-octet characters fill 75 octets exactly; the 26th starts a new line.

@@ -291,17 +291,17 @@ pub async fn check_in(State(s): State<AppState>, Path(id): Path<String>, form: P
             crate::ui::forms::encode(&r.name)
         ))),
         Err(error) => {
-            let message = match &error {
-                AppError::NotFound(_) => ctx.t("ev-op-code-unknown"),
-                AppError::Refused(r) if r.code == "event_check_in_refused" => ctx.t("ev-op-code-refused"),
-                AppError::Validation(_) => ctx.t("err-field-code"),
-                _ => return Err(ctx.fail(error)),
+            let (message, status) = match &error {
+                AppError::NotFound(_) => (ctx.t("ev-op-code-unknown"), StatusCode::NOT_FOUND),
+                AppError::Refused(r) if r.code == "event_check_in_refused" => {
+                    (ctx.t("ev-op-code-refused"), StatusCode::CONFLICT)
+                }
+                AppError::Validation(_) => (ctx.t("err-field-code"), StatusCode::UNPROCESSABLE_ENTITY),
+                _ => (String::new(), StatusCode::INTERNAL_SERVER_ERROR),
             };
-            let status = match error {
-                AppError::NotFound(_) => StatusCode::NOT_FOUND,
-                AppError::Refused(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+            if message.is_empty() {
+                return Err(ctx.fail(error));
+            }
             let errors = FormErrors { fields: vec![("code".into(), message)], general: Vec::new() };
             render_event(&s, &ctx, id, None, code, errors, status).await
         }
