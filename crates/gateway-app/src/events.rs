@@ -7,10 +7,10 @@
 //! The rules are gateway-core's `event`; the seat counting is the store's, one
 //! transaction per registration or cancellation.
 
+use crate::error::RefusalKind;
 use crate::input::BilingualInput;
 use crate::pagination::{PageQuery, PageView};
 use crate::products::TextView;
-use crate::error::RefusalKind;
 use crate::{App, AppError, AppResult, Principal};
 use base64::Engine;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -287,7 +287,8 @@ impl EventInput {
         let capacity = v.required("capacity", self.capacity, parse_capacity);
         let mut sessions = Vec::new();
         for (i, s) in self.sessions.iter().flatten().enumerate() {
-            let title = s.title.as_ref().unwrap_or(&empty).parse(&format!("sessions[{i}].title"), MAX_TITLE, false, &mut v);
+            let title =
+                s.title.as_ref().unwrap_or(&empty).parse(&format!("sessions[{i}].title"), MAX_TITLE, false, &mut v);
             let starts = time_field(s.starts_at.as_deref(), &format!("sessions[{i}].starts_at"), zone, &mut v);
             let ends = time_field(s.ends_at.as_deref(), &format!("sessions[{i}].ends_at"), zone, &mut v);
             let room = optional_text(s.room.as_deref(), 100, &format!("sessions[{i}].room"), &mut v);
@@ -590,7 +591,10 @@ impl App {
             })?;
         tracing::info!(registration.id = %registration.id, "event registration cancelled");
         let event = self.stored_event(registration.event_id).await?;
-        Ok(RegistrationDetail { registration: RegistrationView::from(&registration), event: EventView::new(&event, now) })
+        Ok(RegistrationDetail {
+            registration: RegistrationView::from(&registration),
+            event: EventView::new(&event, now),
+        })
     }
 
     /// The iCalendar file of a live registration: (file name, content).

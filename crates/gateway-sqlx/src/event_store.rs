@@ -7,9 +7,7 @@
 //! the transaction already holds the database's write lock (`BEGIN IMMEDIATE`).
 
 use chrono::{DateTime, Utc};
-use gateway_core::event::{
-    CheckInCode, EventDetails, EventSession, RegistrationKind, RegistrationStatus, UsTimeZone,
-};
+use gateway_core::event::{CheckInCode, EventDetails, EventSession, RegistrationKind, RegistrationStatus, UsTimeZone};
 use gateway_core::merchant::UsState;
 use gateway_core::{EventId, RegistrationId, UserId};
 use gateway_store::{Event, Registration, StoreError, StoreResult};
@@ -120,7 +118,10 @@ impl TryFrom<RegistrationRow> for Registration {
             user_id: r.user_id.map(UserId::from_uuid),
             status: StoreError::decode("event_registrations.status", RegistrationStatus::parse(&r.status))?,
             waitlist_position: r.waitlist_position,
-            check_in_code: StoreError::decode("event_registrations.check_in_code", CheckInCode::parse(&r.check_in_code))?,
+            check_in_code: StoreError::decode(
+                "event_registrations.check_in_code",
+                CheckInCode::parse(&r.check_in_code),
+            )?,
             checked_in_at: r.checked_in_at,
             promoted_at: r.promoted_at,
             cancelled_at: r.cancelled_at,

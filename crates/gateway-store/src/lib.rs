@@ -21,9 +21,7 @@ mod storefront;
 pub use admin::{AdminStore, FreightSettings, TaxClassUpdate};
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
-pub use events::{
-    CheckInRefused, Event, EventStore, NewEvent, NewRegistration, Registration, StateRegistrations,
-};
+pub use events::{CheckInRefused, Event, EventStore, NewEvent, NewRegistration, Registration, StateRegistrations};
 pub use food_readiness::{FoodReadinessData, FoodReadinessStore, ReadinessAck};
 pub use impact::{
     ExportGroup, HeadcountReport, ImpactData, ImpactStore, MonthValue, ReportedJobs, SmeGroup, YearMonth,

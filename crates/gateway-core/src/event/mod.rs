@@ -69,7 +69,8 @@ impl EventDetails {
             errors.push(FieldError::new("ends_at", "must be after starts_at"));
         }
         if parse_capacity(self.capacity).is_err() {
-            errors.push(FieldError::new("capacity", format!("must be a whole number of seats from 1 to {MAX_CAPACITY}")));
+            errors
+                .push(FieldError::new("capacity", format!("must be a whole number of seats from 1 to {MAX_CAPACITY}")));
         }
         if self.sessions.len() > MAX_SESSIONS {
             errors.push(FieldError::new("sessions", format!("must list at most {MAX_SESSIONS} sessions")));
@@ -157,7 +158,13 @@ mod tests {
     }
 
     fn session(starts: &str, ends: &str) -> EventSession {
-        EventSession { title_en: "Keynote".into(), title_zh: None, starts_at: utc(starts), ends_at: utc(ends), room: None }
+        EventSession {
+            title_en: "Keynote".into(),
+            title_zh: None,
+            starts_at: utc(starts),
+            ends_at: utc(ends),
+            room: None,
+        }
     }
 
     fn detroit() -> EventDetails {

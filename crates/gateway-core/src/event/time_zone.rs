@@ -82,7 +82,8 @@ impl UsTimeZone {
     /// time repeated when they fall back is its first, daylight, occurrence.
     pub fn to_utc(self, local: NaiveDateTime) -> DateTime<Utc> {
         if self.daylight_saving {
-            let daylight = Utc.from_utc_datetime(&(local - Duration::minutes(i64::from(self.standard_offset_min + 60))));
+            let daylight =
+                Utc.from_utc_datetime(&(local - Duration::minutes(i64::from(self.standard_offset_min + 60))));
             if in_daylight_time(self.standard_offset_min, daylight) {
                 return daylight;
             }

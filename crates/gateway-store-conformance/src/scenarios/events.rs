@@ -6,9 +6,7 @@
 
 use super::impact::utc;
 use super::*;
-use gateway_core::event::{
-    CheckInCode, EventDetails, EventSession, RegistrationKind, RegistrationStatus, UsTimeZone,
-};
+use gateway_core::event::{CheckInCode, EventDetails, EventSession, RegistrationKind, RegistrationStatus, UsTimeZone};
 use gateway_core::{EventId, RegistrationId};
 use gateway_store::{Event, NewEvent, NewRegistration, Registration, StateRegistrations};
 
@@ -78,7 +76,7 @@ fn registration(event: EventId, who: &str, st: &str, i: usize) -> NewRegistratio
         email: email(&format!("{who}@example.com")),
         business_name: Some(format!("{who} LLC")),
         state: state(st),
-        kind: if i % 2 == 0 { RegistrationKind::Merchant } else { RegistrationKind::Prospect },
+        kind: if i.is_multiple_of(2) { RegistrationKind::Merchant } else { RegistrationKind::Prospect },
         user_id: None,
         manage_token_hash: token_hash(&format!("tok-{who}")),
         check_in_code: code(&format!("CKXN{i:04}").replace('0', "A").replace('1', "B")),
@@ -305,7 +303,8 @@ pub async fn events_last_seats_race(store: &dyn Store) {
     let racers: Vec<NewRegistration> =
         (0..RACERS).map(|i| registration(e.id, &format!("racer{i}"), "MI", 100 + i)).collect();
     let calls: Vec<BoxFuture<'_, _>> = racers.iter().map(|r| store.register(r.clone())).collect();
-    let results: Vec<Registration> = join_all(calls).await.into_iter().map(|r| r.must("a racing registration")).collect();
+    let results: Vec<Registration> =
+        join_all(calls).await.into_iter().map(|r| r.must("a racing registration")).collect();
     let confirmed = results.iter().filter(|r| r.status == RegistrationStatus::Confirmed).count();
     assert_eq!(confirmed, 2, "the last two seats go to exactly two racers: {:?}", statuses(&results));
     let mut positions: Vec<i64> = all_registrations(store, e.id)
@@ -333,12 +332,8 @@ pub async fn events_last_seats_race(store: &dyn Store) {
     }
     let after = store.event(e.id).await.must("event").must("event");
     assert_eq!((after.confirmed, after.waitlisted), (6, 6), "four cancelled, four promoted, the event full again");
-    let mut promoted: Vec<RegistrationId> = all_registrations(store, e.id)
-        .await
-        .into_iter()
-        .filter(|r| r.promoted_at.is_some())
-        .map(|r| r.id)
-        .collect();
+    let mut promoted: Vec<RegistrationId> =
+        all_registrations(store, e.id).await.into_iter().filter(|r| r.promoted_at.is_some()).map(|r| r.id).collect();
     promoted.sort();
     let mut expected = next_four;
     expected.sort();

@@ -10,8 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gateway_app::events::{
-    CheckInInput, EventInput, EventView, RegisterInput, RegistrationCreated, RegistrationDetail,
-    RegistrationListQuery, RegistrationView, RegistrationsByStateView,
+    CheckInInput, EventInput, EventView, RegisterInput, RegistrationCreated, RegistrationDetail, RegistrationListQuery,
+    RegistrationView, RegistrationsByStateView,
 };
 use gateway_app::pagination::PageView;
 

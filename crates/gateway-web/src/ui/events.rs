@@ -193,8 +193,11 @@ async fn render_show(
     let fields = vec![
         Field::new("name", ctx.t("ev-name"), value(&form.name), &errors).autocomplete("name"),
         Field::new("email", ctx.t("auth-email"), value(&form.email), &errors).kind("email").autocomplete("email"),
-        Field { required: false, ..Field::new("business_name", ctx.t("ev-business"), value(&form.business_name), &errors) }
-            .autocomplete("organization"),
+        Field {
+            required: false,
+            ..Field::new("business_name", ctx.t("ev-business"), value(&form.business_name), &errors)
+        }
+        .autocomplete("organization"),
     ];
     let kind = form.kind.clone().unwrap_or_else(|| "prospect".into());
     let kinds = ["merchant", "prospect"]

@@ -75,7 +75,10 @@ async fn an_event_fills_and_its_waitlist_moves() {
     assert_eq!(ann["check_in_code"].as_str().unwrap().len(), 8);
 
     let full = s.get(&format!("/api/v1/events/{id}"), None).await.ok(200).clone();
-    assert_eq!((full["seats_left"].as_i64(), full["confirmed"].as_i64(), full["waitlisted"].as_i64()), (Some(0), Some(2), Some(2)));
+    assert_eq!(
+        (full["seats_left"].as_i64(), full["confirmed"].as_i64(), full["waitlisted"].as_i64()),
+        (Some(0), Some(2), Some(2))
+    );
     let listed = s.get("/api/v1/events", None).await.ok(200).clone();
     assert_eq!(listed[0]["id"], id.as_str(), "the public list");
 
@@ -109,7 +112,8 @@ async fn an_event_fills_and_its_waitlist_moves() {
     assert_eq!(bad.error_fields(), ["code"]);
 
     // The operator sees registrations by state (cancelled ones left out) and the list.
-    let by_state = s.get(&format!("/api/v1/admin/events/{id}/registrations/by-state"), Some(&admin)).await.ok(200).clone();
+    let by_state =
+        s.get(&format!("/api/v1/admin/events/{id}/registrations/by-state"), Some(&admin)).await.ok(200).clone();
     assert_eq!(
         by_state["states"],
         json!([
@@ -174,9 +178,13 @@ async fn the_calendar_file_is_rfc_5545() {
     assert_eq!(property("LOCATION"), "LOCATION:Huntington Place\\, 1 Washington Blvd\\, Detroit\\, MI");
     let description = property("DESCRIPTION");
     assert!(description.contains("Two days for US small businesses.\\nBring questions\\; and samples\\, if you like."));
-    assert!(description.contains("2031-06-20 09:00 – 10:30  Keynote: a million small businesses (Hall A)"), "{description}");
+    assert!(
+        description.contains("2031-06-20 09:00 – 10:30  Keynote: a million small businesses (Hall A)"),
+        "{description}"
+    );
     assert!(description.contains("Check-in code: "));
-    let waitlisted = s.client.get(format!("{}/api/v1/registrations/{waiting}/calendar.ics", s.base)).send().await.unwrap();
+    let waitlisted =
+        s.client.get(format!("{}/api/v1/registrations/{waiting}/calendar.ics", s.base)).send().await.unwrap();
     assert!(waitlisted.text().await.unwrap().replace("\r\n ", "").contains("waitlist (position 1)"));
 
     s.post(&format!("/api/v1/registrations/{token}/cancel"), None, &json!({})).await.ok(200);
@@ -212,14 +220,18 @@ async fn refusals_have_stable_codes() {
     let id = create_event(&s, &admin, 2).await;
     s.get("/api/v1/events/not-an-id", None).await.problem(404, "not_found");
     s.get(&format!("/api/v1/events/{}", uuid_like()), None).await.problem(404, "not_found");
-    s.put(&format!("/api/v1/admin/events/{}", uuid_like()), Some(&admin), &event_body(2)).await.problem(404, "not_found");
+    s.put(&format!("/api/v1/admin/events/{}", uuid_like()), Some(&admin), &event_body(2))
+        .await
+        .problem(404, "not_found");
     s.put(&format!("/api/v1/admin/events/{id}"), Some(&merchant), &event_body(2)).await.problem(403, "forbidden");
     s.post(&format!("/api/v1/admin/events/{id}/check-in"), Some(&merchant), &json!({"code": "AAAA2222"}))
         .await
         .problem(403, "forbidden");
     s.get(&format!("/api/v1/admin/events/{id}/registrations"), None).await.problem(401, "unauthorized");
 
-    let a = s.post(&format!("/api/v1/events/{id}/registrations"), None, &json!({"email": "not an address", "kind": "vip"})).await;
+    let a = s
+        .post(&format!("/api/v1/events/{id}/registrations"), None, &json!({"email": "not an address", "kind": "vip"}))
+        .await;
     a.problem(422, "validation_failed");
     assert_eq!(a.error_fields(), ["email", "kind", "name", "state"]);
     register(&s, &id, None, &person("Ann", "IA")).await;
@@ -242,7 +254,15 @@ async fn refusals_have_stable_codes() {
     s.post(&format!("/api/v1/events/{old}/registrations"), None, &person("Cat", "OH"))
         .await
         .problem(409, "event_registration_closed");
-    let public: Vec<String> = s.get("/api/v1/events", None).await.ok(200).as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+    let public: Vec<String> = s
+        .get("/api/v1/events", None)
+        .await
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(public, [id.clone()], "ended events are not listed publicly");
     let all = s.get("/api/v1/admin/events", Some(&admin)).await.ok(200).as_array().unwrap().len();
     assert_eq!(all, 2, "the operator sees past events too");
@@ -285,7 +305,11 @@ async fn registering_cancelling_and_checking_in_through_the_pages() {
     assert!(console.starts_with("/operator/events/") && console.ends_with("?done=created"), "{console}");
     let id = console.trim_start_matches("/operator/events/").trim_end_matches("?done=created").to_string();
     let refused = op
-        .submit("/operator/events", "/operator/events", &[("title.en", "X"), ("capacity", "many"), ("time_zone", "America/Detroit")])
+        .submit(
+            "/operator/events",
+            "/operator/events",
+            &[("title.en", "X"), ("capacity", "many"), ("time_zone", "America/Detroit")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Enter the number of seats"), "the capacity's own message");
@@ -296,8 +320,16 @@ async fn registering_cancelling_and_checking_in_through_the_pages() {
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("lang=\"en\"") && list.body.contains("Gateway 31") && list.body.contains("1 seat left"));
     let page = visitor.get(&format!("/events/{id}")).await;
-    assert!(page.body.contains("Keynote") && page.body.contains("2031-06-20 09:00 – 10:00") && page.body.contains("Hall A"));
-    let form = [("name", "Ann"), ("email", "ann@example.com"), ("business_name", "Ann Farms"), ("state", "IA"), ("kind", "prospect")];
+    assert!(
+        page.body.contains("Keynote") && page.body.contains("2031-06-20 09:00 – 10:00") && page.body.contains("Hall A")
+    );
+    let form = [
+        ("name", "Ann"),
+        ("email", "ann@example.com"),
+        ("business_name", "Ann Farms"),
+        ("state", "IA"),
+        ("kind", "prospect"),
+    ];
     let done = visitor.submit(&format!("/events/{id}"), &format!("/events/{id}/register"), &form).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let ann_page = done.location().split('?').next().unwrap().to_string();

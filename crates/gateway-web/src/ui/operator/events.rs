@@ -100,7 +100,8 @@ fn event_input(form: &HashMap<String, String>) -> Result<EventInput, AppError> {
         None => None,
         Some(n) => Some(n.parse::<i64>().map_err(|_| AppError::field("capacity", "must be a whole number"))?),
     };
-    let bilingual = |key: &str| BilingualInput { en: text(form, &format!("{key}.en")), zh: text(form, &format!("{key}.zh")) };
+    let bilingual =
+        |key: &str| BilingualInput { en: text(form, &format!("{key}.en")), zh: text(form, &format!("{key}.zh")) };
     let sessions = (0..SESSION_ROWS)
         .map(|i| {
             let key = |f: &str| format!("sessions[{i}].{f}");
@@ -112,9 +113,7 @@ fn event_input(form: &HashMap<String, String>) -> Result<EventInput, AppError> {
             }
         })
         // A row left blank is no session.
-        .filter(|s| {
-            s.starts_at.is_some() || s.ends_at.is_some() || s.title.as_ref().is_some_and(|t| t.en.is_some())
-        })
+        .filter(|s| s.starts_at.is_some() || s.ends_at.is_some() || s.title.as_ref().is_some_and(|t| t.en.is_some()))
         .collect();
     Ok(EventInput {
         title: Some(bilingual("title")),
@@ -133,7 +132,13 @@ fn event_input(form: &HashMap<String, String>) -> Result<EventInput, AppError> {
     })
 }
 
-async fn render_list(s: &AppState, ctx: &Ctx, form: HashMap<String, String>, errors: FormErrors, status: StatusCode) -> PageResult {
+async fn render_list(
+    s: &AppState,
+    ctx: &Ctx,
+    form: HashMap<String, String>,
+    errors: FormErrors,
+    status: StatusCode,
+) -> PageResult {
     let who = ctx.require_operator()?;
     let events = s.app.all_events(who).await.or_page(ctx)?;
     let events = events.iter().map(|e| EventCard::new(ctx, e)).collect();
@@ -269,7 +274,12 @@ async fn render_event(
     Ok(ctx.render_status(status, &page_view))
 }
 
-pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>, RawQuery(query): RawQuery) -> PageResult {
+pub async fn show(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let id = event_id(&ctx, &id)?;
     let params = query_params(query.as_deref());
     let done = match (params.get("done").map(String::as_str), params.get("name")) {
@@ -286,10 +296,10 @@ pub async fn check_in(State(s): State<AppState>, Path(id): Path<String>, form: P
     let id = event_id(&ctx, &id)?;
     let code = form.data.code.unwrap_or_default();
     match s.app.check_in(&who, id, CheckInInput { code: Some(code.clone()) }).await {
-        Ok(r) => Ok(ctx.redirect(&format!(
-            "/operator/events/{id}?done=checked_in&name={}",
-            crate::ui::forms::encode(&r.name)
-        ))),
+        Ok(r) => {
+            Ok(ctx
+                .redirect(&format!("/operator/events/{id}?done=checked_in&name={}", crate::ui::forms::encode(&r.name))))
+        }
         Err(error) => {
             let (message, status) = match &error {
                 AppError::NotFound(_) => (ctx.t("ev-op-code-unknown"), StatusCode::NOT_FOUND),
@@ -307,4 +317,3 @@ pub async fn check_in(State(s): State<AppState>, Path(id): Path<String>, form: P
         }
     }
 }
-
