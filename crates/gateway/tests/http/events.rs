@@ -263,7 +263,7 @@ async fn refusals_have_stable_codes() {
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(public, [id.clone()], "ended events are not listed publicly");
+    assert_eq!(public, [id.as_str()], "ended events are not listed publicly");
     let all = s.get("/api/v1/admin/events", Some(&admin)).await.ok(200).as_array().unwrap().len();
     assert_eq!(all, 2, "the operator sees past events too");
 }
