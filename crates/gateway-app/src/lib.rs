@@ -9,6 +9,7 @@ pub mod checkout;
 pub mod customs;
 pub mod dispatch;
 pub mod error;
+pub mod events;
 pub mod export_ready;
 pub mod food_readiness;
 pub mod fx;

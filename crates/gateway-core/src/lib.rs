@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod decimal;
+pub mod event;
 pub mod food_registration;
 pub mod freight;
 pub mod fx;
@@ -25,6 +26,6 @@ pub mod user;
 pub mod validation;
 
 pub use fx::FxRate;
-pub use ids::{CartId, ImportId, MerchantId, OrderId, PaymentId, ProductId, UserId};
+pub use ids::{CartId, EventId, ImportId, MerchantId, OrderId, PaymentId, ProductId, RegistrationId, UserId};
 pub use money::{Cny, Usd};
 pub use validation::{FieldError, Validation};

@@ -10,6 +10,7 @@
 mod admin_store;
 pub mod buy_rows;
 mod buy_store;
+pub mod event_store;
 mod food_readiness_store;
 mod impact_store;
 mod import_store;
@@ -115,6 +116,7 @@ macro_rules! impl_store {
         $crate::impl_merchant_portal_store!($store, $db);
         $crate::impl_food_readiness_store!($store, $db);
         $crate::impl_import_store!($store, $db);
+        $crate::impl_event_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

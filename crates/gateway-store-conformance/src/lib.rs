@@ -155,6 +155,10 @@ macro_rules! store_conformance_tests {
             merchant_portal_orders_and_sales,
             food_readiness_products_and_confirmations,
             imports_products_by_sku_and_uploads_used_once,
+            events_round_trip_and_update,
+            events_fill_waitlist_and_promote,
+            events_check_in_and_counts_by_state,
+            events_last_seats_race,
         );
     };
 }
@@ -193,6 +197,7 @@ mod tests {
             include_str!("scenarios/food_readiness.rs"),
             include_str!("scenarios/imports.rs"),
             include_str!("scenarios/positive_list.rs"),
+            include_str!("scenarios/events.rs"),
         ]
         .concat();
         let lib = include_str!("lib.rs");

@@ -9,6 +9,7 @@
 mod admin;
 mod buy;
 mod error;
+mod events;
 mod food_readiness;
 mod impact;
 mod imports;
@@ -20,6 +21,7 @@ mod storefront;
 pub use admin::{AdminStore, FreightSettings, TaxClassUpdate};
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
+pub use events::{CheckInRefused, Event, EventStore, NewEvent, NewRegistration, Registration, StateRegistrations};
 pub use food_readiness::{FoodReadinessData, FoodReadinessStore, ReadinessAck};
 pub use impact::{
     ExportGroup, HeadcountReport, ImpactData, ImpactStore, MonthValue, ReportedJobs, SmeGroup, YearMonth,
@@ -206,6 +208,7 @@ pub trait Store:
     + ImpactStore
     + FoodReadinessStore
     + ImportStore
+    + EventStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

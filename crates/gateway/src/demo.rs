@@ -1,5 +1,6 @@
-//! Demo data: a dozen Midwest merchants and their products (demo/demo.json), loaded
-//! through the same use cases as the API, only into a pristine database.
+//! Demo data: a dozen Midwest merchants and their products (demo/demo.json), and a
+//! two-day conference in Detroit like the 2017 one, loaded through the same use
+//! cases as the API, only into a pristine database.
 
 use crate::startup::describe;
 use anyhow::{Context, anyhow};
@@ -90,6 +91,21 @@ pub async fn load(app: &App, admin_email: Option<&str>) -> anyhow::Result<DemoLo
         }
     }
     user(app, DEMO_CONSUMER, Role::Consumer).await?;
+    let input = serde_json::from_value(demo_event(gateway_core::clock::now()))?;
+    let event = app.create_event(&operator, input).await.map_err(app_err("event"))?;
+    if let Some(m) = data.merchants.first() {
+        let business = m.profile.get("legal_name").and_then(|v| v.as_str()).map(str::to_string);
+        let state = m.profile.get("state").and_then(|v| v.as_str()).map(str::to_string);
+        let input = gateway_app::events::RegisterInput {
+            name: Some("Demo Merchant".into()),
+            email: Some(m.email.clone()),
+            business_name: business,
+            state,
+            kind: Some("merchant".into()),
+        };
+        let id = event.id.parse().map_err(|_| anyhow!("event id"))?;
+        app.register_for_event(None, id, input).await.map_err(app_err("event registration"))?;
+    }
     tracing::info!(merchants = data.merchants.len(), products, "demo data loaded");
     Ok(DemoLogins {
         operator: operator_email,
@@ -98,5 +114,36 @@ pub async fn load(app: &App, admin_email: Option<&str>) -> anyhow::Result<DemoLo
         password: DEMO_PASSWORD,
         merchants: data.merchants.len(),
         products,
+    })
+}
+
+/// The demo's conference: two days in Detroit on the next 20 and 21 June, like the
+/// Gateway conference of June 2017 that taught US businesses to sell to China.
+fn demo_event(now: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
+    use chrono::Datelike;
+    let year = if now.month() < 6 { now.year() } else { now.year() + 1 };
+    let at = |day: u32, time: &str| format!("{year}-06-{day}T{time}");
+    serde_json::json!({
+        "title": {"en": format!("Gateway {year}: Selling to China"), "zh": format!("门户{year}：向中国销售")},
+        "description": {
+            "en": "Two days for US small businesses, farms and brands that want to sell to consumers in China: \
+                   cross-border e-commerce rules, logistics, and meeting buyers.",
+            "zh": "面向希望向中国消费者销售的美国小企业、农场和品牌的两天活动：跨境电商规则、物流，以及与买家见面。"
+        },
+        "venue": {"name": "Huntington Place", "address": "1 Washington Blvd", "city": "Detroit", "state": "MI"},
+        "time_zone": "America/Detroit",
+        "starts_at": at(20, "09:00"),
+        "ends_at": at(21, "17:00"),
+        "capacity": 1000,
+        "sessions": [
+            {"title": {"en": "Keynote: a million American small businesses", "zh": "主题演讲：一百万家美国小企业"},
+             "starts_at": at(20, "09:00"), "ends_at": at(20, "10:30"), "room": "Grand Riverview Ballroom"},
+            {"title": {"en": "Cross-border e-commerce: the positive list, limits and tax", "zh": "跨境电商：正面清单、限额与税"},
+             "starts_at": at(20, "11:00"), "ends_at": at(20, "12:30"), "room": "Room 320"},
+            {"title": {"en": "Food exports: GACC registration (Decree 248)", "zh": "食品出口：海关总署注册（第248号令）"},
+             "starts_at": at(20, "14:00"), "ends_at": at(20, "15:30"), "room": "Room 320"},
+            {"title": {"en": "Meet the buyers", "zh": "买家见面会"},
+             "starts_at": at(21, "10:00"), "ends_at": at(21, "16:00"), "room": "Hall A"}
+        ]
     })
 }

@@ -5,6 +5,7 @@ mod admin;
 mod buying;
 mod catalog;
 mod customs;
+mod events;
 mod export_ready;
 mod food_readiness;
 mod impact;
@@ -89,6 +90,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(positive_list::put_entry, positive_list::delete_entry))
         .routes(routes!(positive_list::recheck_all))
         .routes(routes!(scenarios::preview))
+        .routes(routes!(events::list_events))
+        .routes(routes!(events::get_event))
+        .routes(routes!(events::register))
+        .routes(routes!(events::get_registration))
+        .routes(routes!(events::cancel_registration))
+        .routes(routes!(events::registration_calendar))
+        .routes(routes!(events::admin_list_events, events::create_event))
+        .routes(routes!(events::update_event))
+        .routes(routes!(events::check_in))
+        .routes(routes!(events::list_registrations))
+        .routes(routes!(events::registrations_by_state))
         .routes(routes!(impact::impact))
         .routes(routes!(impact::impact_csv))
         .routes(routes!(impact::put_headcount))

@@ -1,7 +1,8 @@
 //! Which language a page is shown in: `?lang=` first (remembered in a cookie), then
 //! that cookie, then the browser's Accept-Language, then the area's default —
 //! Chinese for the storefront (its shoppers are in mainland China), English for the
-//! merchant portal and the operator console (US merchants, platform staff).
+//! merchant portal, the operator console and the events pages (US merchants,
+//! platform staff, US businesses registering).
 
 use super::cookies;
 use super::i18n::Locale;
@@ -10,7 +11,7 @@ use axum::http::header::ACCEPT_LANGUAGE;
 
 /// The first path segments of pages whose default language is English. Every other
 /// page is the storefront's, Chinese by default.
-pub const ENGLISH_AREAS: [&str; 2] = ["merchant", "operator"];
+pub const ENGLISH_AREAS: [&str; 3] = ["merchant", "operator", "events"];
 
 /// The default language of the page at `path`.
 pub fn area_default(path: &str) -> Locale {

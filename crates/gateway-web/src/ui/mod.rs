@@ -27,6 +27,7 @@ pub mod context;
 pub mod cookies;
 pub mod csrf;
 pub mod errors;
+pub mod events;
 pub mod forms;
 pub mod i18n;
 mod impact;
@@ -74,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(storefront::auth::logout))
         .route("/impact", get(impact::page))
         .route("/merchant/headcount", get(impact::headcount::form).post(impact::headcount::submit))
+        .merge(events::routes())
         .merge(merchant::routes())
         .merge(operator::routes())
 }

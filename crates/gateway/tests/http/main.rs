@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod customs;
 mod errors;
+mod events;
 mod export_ready;
 mod food_readiness;
 mod impact;

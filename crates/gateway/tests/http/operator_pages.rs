@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 /// Every page of the console, for the sweeps below.
-const PAGES: [&str; 9] = [
+const PAGES: [&str; 10] = [
     "/operator",
     "/operator/merchants",
     "/operator/merchants?status=active",
@@ -19,6 +19,7 @@ const PAGES: [&str; 9] = [
     "/operator/freight",
     "/operator/positive-list",
     "/operator/scenarios",
+    "/operator/events",
 ];
 
 /// A browser signed in as the operator.
@@ -112,6 +113,8 @@ async fn the_console_speaks_english_by_default_and_chinese_on_request() {
         "/operator/orders/0190f000-0000-7000-8000-000000000000",
         "/operator/orders?status=lost",
         "/operator/merchants?status=lost",
+        "/operator/events/not-an-id",
+        "/operator/events/0190f000-0000-7000-8000-000000000000",
     ] {
         let page = b.get(path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");

@@ -230,6 +230,7 @@ pub fn nav(ctx: &Ctx, current: &str) -> Vec<NavItem> {
         ("/merchant/export-ready", ctx.t("portal-nav-export-ready")),
         ("/merchant/academy", ctx.t("portal-nav-academy")),
         ("/merchant/headcount", ctx.t("portal-nav-headcount")),
+        ("/events", ctx.t("portal-nav-events")),
     ]
     .into_iter()
     .map(|(href, label)| NavItem { href, label, current: href == current })

@@ -14,9 +14,11 @@
 //!   of the products its line covers.
 //! - [`export_ready`] — the merchants' export-ready checklist in aggregate.
 //! - [`scenarios`] — tariff scenarios: the catalog re-priced under a what-if rule.
+//! - [`events`] — events: create one, check people in, registrations by state.
 //! - [`orders`] — every order, newest first, by status; an order's page, with the
 //!   actions an operator may take (confirm delivery, return).
 
+pub mod events;
 pub mod export_ready;
 pub mod freight;
 pub mod fx;
@@ -53,6 +55,9 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/positive-list/{prefix}/delete", post(positive_list::remove))
         .route("/operator/scenarios", get(scenarios::form).post(scenarios::submit))
         .route("/operator/export-ready", get(export_ready::show))
+        .route("/operator/events", get(events::list).post(events::create))
+        .route("/operator/events/{id}", get(events::show))
+        .route("/operator/events/{id}/check-in", post(events::check_in))
 }
 
 /// A time as the console shows it: UTC, to the minute (operators work across time
