@@ -129,7 +129,7 @@ impl App {
         Ok(ExportReadyView::new(merchant_id, export_steps(&facts)))
     }
 
-    async fn export_facts(&self, merchant: &Merchant) -> AppResult<ExportFacts> {
+    pub(crate) async fn export_facts(&self, merchant: &Merchant) -> AppResult<ExportFacts> {
         // The food checklist's data holds every product of the merchant: one read
         // serves both lists, and "sells food" is the food checklist's own answer.
         let data = self.store.food_readiness_data(merchant.id).await?;

@@ -18,6 +18,7 @@ pub mod order;
 pub mod positive_list;
 pub mod product;
 pub mod scenario;
+pub mod sourcing;
 pub mod tax;
 pub mod tax_class;
 pub mod text;
@@ -25,6 +26,8 @@ pub mod user;
 pub mod validation;
 
 pub use fx::FxRate;
-pub use ids::{CartId, ImportId, MerchantId, OrderId, PaymentId, ProductId, UserId};
+pub use ids::{
+    CartId, ImportId, MerchantId, MessageId, NotificationId, OrderId, PaymentId, ProductId, SourcingRequestId, UserId,
+};
 pub use money::{Cny, Usd};
 pub use validation::{FieldError, Validation};

@@ -154,6 +154,8 @@ macro_rules! store_conformance_tests {
             merchant_portal_orders_and_sales,
             food_readiness_products_and_confirmations,
             imports_products_by_sku_and_uploads_used_once,
+            sourcing_requests_are_matched_once,
+            sourcing_threads_keep_order_and_both_accept,
         );
     };
 }
@@ -192,6 +194,7 @@ mod tests {
             include_str!("scenarios/food_readiness.rs"),
             include_str!("scenarios/imports.rs"),
             include_str!("scenarios/positive_list.rs"),
+            include_str!("scenarios/sourcing.rs"),
         ]
         .concat();
         let lib = include_str!("lib.rs");
