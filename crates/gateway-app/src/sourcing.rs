@@ -444,7 +444,7 @@ impl App {
 
     /// The caller's part in `request`: its buyer, a merchant matched to it, or an
     /// operator. Anyone else is forbidden.
-    async fn party(&self, who: &Principal, request: &SourcingRequest) -> AppResult<Party> {
+    async fn sourcing_party(&self, who: &Principal, request: &SourcingRequest) -> AppResult<Party> {
         match who.role {
             Role::Operator => Ok(Party::Operator),
             Role::Consumer if request.buyer_id == who.user_id => Ok(Party::Buyer),
@@ -461,7 +461,7 @@ impl App {
         }
     }
 
-    async fn request(&self, id: SourcingRequestId) -> AppResult<SourcingRequest> {
+    async fn sourcing_record(&self, id: SourcingRequestId) -> AppResult<SourcingRequest> {
         self.store.sourcing_request(id).await?.ok_or(AppError::NotFound("sourcing request"))
     }
 
@@ -499,8 +499,8 @@ impl App {
     /// One request: its buyer's, a matched merchant's (with its own match only) or
     /// an operator's.
     pub async fn sourcing_request(&self, who: &Principal, id: SourcingRequestId) -> AppResult<SourcingRequestView> {
-        let request = self.request(id).await?;
-        let party = self.party(who, &request).await?;
+        let request = self.sourcing_record(id).await?;
+        let party = self.sourcing_party(who, &request).await?;
         self.request_view(&request, party).await
     }
 
@@ -536,8 +536,8 @@ impl App {
         who: &Principal,
         id: SourcingRequestId,
     ) -> AppResult<SourcingRequestView> {
-        let request = self.request(id).await?;
-        if self.party(who, &request).await? != Party::Buyer {
+        let request = self.sourcing_record(id).await?;
+        if self.sourcing_party(who, &request).await? != Party::Buyer {
             return Err(AppError::Forbidden("only the request's buyer may close it"));
         }
         let closed = self.store.close_sourcing_request(id, gateway_core::clock::now()).await.map_err(|e| match e {
@@ -555,12 +555,11 @@ impl App {
         request: &SourcingRequest,
         merchant_id: MerchantId,
     ) -> AppResult<(Party, SourcingMatch)> {
-        let party = self.party(who, request).await?;
+        let party = self.sourcing_party(who, request).await?;
         if matches!(party, Party::Merchant(own) if own != merchant_id) {
             return Err(AppError::Forbidden("this thread belongs to another merchant"));
         }
-        let found =
-            self.store.sourcing_match(request.id, merchant_id).await?.ok_or(AppError::NotFound("thread"))?;
+        let found = self.store.sourcing_match(request.id, merchant_id).await?.ok_or(AppError::NotFound("thread"))?;
         Ok((party, found))
     }
 
@@ -571,7 +570,7 @@ impl App {
         id: SourcingRequestId,
         merchant_id: MerchantId,
     ) -> AppResult<ThreadView> {
-        let request = self.request(id).await?;
+        let request = self.sourcing_record(id).await?;
         let (party, found) = self.thread_party(who, &request, merchant_id).await?;
         self.thread_view(&request, &found, party).await
     }
@@ -627,7 +626,12 @@ impl App {
     }
 
     /// Which side the caller writes for, and whom a write notifies (the other side).
-    async fn writer(&self, party: Party, r: &SourcingRequest, merchant_id: MerchantId) -> AppResult<(Side, gateway_core::UserId)> {
+    async fn writer(
+        &self,
+        party: Party,
+        r: &SourcingRequest,
+        merchant_id: MerchantId,
+    ) -> AppResult<(Side, gateway_core::UserId)> {
         match party {
             Party::Buyer => Ok((Side::Buyer, self.merchant(merchant_id).await?.owner_id)),
             Party::Merchant(_) => Ok((Side::Merchant, r.buyer_id)),
@@ -636,15 +640,10 @@ impl App {
     }
 
     /// A matched merchant makes (or revises) its offer on an open request.
-    pub async fn make_offer(
-        &self,
-        who: &Principal,
-        id: SourcingRequestId,
-        input: OfferInput,
-    ) -> AppResult<ThreadView> {
+    pub async fn make_offer(&self, who: &Principal, id: SourcingRequestId, input: OfferInput) -> AppResult<ThreadView> {
         who.require(Role::Merchant)?;
-        let request = self.request(id).await?;
-        let Party::Merchant(merchant_id) = self.party(who, &request).await? else {
+        let request = self.sourcing_record(id).await?;
+        let Party::Merchant(merchant_id) = self.sourcing_party(who, &request).await? else {
             return Err(AppError::Forbidden("only a matched merchant may make an offer"));
         };
         let terms = sourcing::parse_offer(
@@ -674,7 +673,7 @@ impl App {
         merchant_id: MerchantId,
         input: MessageInput,
     ) -> AppResult<ThreadView> {
-        let request = self.request(id).await?;
+        let request = self.sourcing_record(id).await?;
         let (party, found) = self.thread_party(who, &request, merchant_id).await?;
         let (side, notify) = self.writer(party, &request, merchant_id).await?;
         let body = sourcing::parse_message(input.body.as_deref())?;
@@ -699,7 +698,7 @@ impl App {
         id: SourcingRequestId,
         merchant_id: MerchantId,
     ) -> AppResult<ThreadView> {
-        let request = self.request(id).await?;
+        let request = self.sourcing_record(id).await?;
         let (party, _) = self.thread_party(who, &request, merchant_id).await?;
         let (side, notify) = self.writer(party, &request, merchant_id).await?;
         let found = self.store.accept_contacts(id, merchant_id, side, notify, gateway_core::clock::now()).await?;

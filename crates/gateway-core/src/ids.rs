@@ -48,7 +48,18 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, MerchantId, ProductId, CartId, OrderId, PaymentId, ImportId, SourcingRequestId, NotificationId, MessageId);
+id_type!(
+    UserId,
+    MerchantId,
+    ProductId,
+    CartId,
+    OrderId,
+    PaymentId,
+    ImportId,
+    SourcingRequestId,
+    NotificationId,
+    MessageId
+);
 
 #[cfg(test)]
 mod tests {

@@ -34,17 +34,16 @@ crate::code_enum!(
 );
 
 crate::code_enum!(
-    /// Why a merchant was matched, as stored beside its score.
+    /// Why a merchant was matched, as stored beside its score: its products answer
+    /// the request's words (`relevance`, always), more than one of them does
+    /// (`several_products`), they are in the tax class asked for (`class`), it is in a
+    /// preferred state (`state`), every applicable step of its export-ready checklist
+    /// is done (`export_ready`).
     MatchReason {
-        /// Its products answer the request's words (always present).
         Relevance = "relevance",
-        /// More than one of its products answers them.
         SeveralProducts = "several_products",
-        /// Its matching products are in the tax class the buyer asked for.
         Class = "class",
-        /// It is in one of the buyer's preferred states.
         State = "state",
-        /// Every applicable step of its export-ready checklist is done.
         ExportReady = "export_ready",
     }
 );
@@ -107,7 +106,8 @@ pub struct BuyerProfileFields<'a> {
 pub fn parse_phone(raw: &str) -> Result<String, &'static str> {
     let text = raw.trim();
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    let shape = text.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (i == 0 && c == '+'));
+    let shape =
+        text.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (i == 0 && c == '+'));
     if shape && (6..=20).contains(&digits) {
         Ok(text.to_string())
     } else {
@@ -193,7 +193,9 @@ pub fn parse_request(f: &RequestFields<'_>, today: NaiveDate) -> Result<Sourcing
     let unit = v.required("unit", f.unit, |s| bounded(s, 20, false));
     let target = match f.target_unit_price_cny.map(str::trim) {
         None | Some("") => Some(None),
-        Some(s) => v.check("target_unit_price_cny", positive(Cny::parse(s).map_err(|e| e.to_string()), |c| c.minor())).map(Some),
+        Some(s) => v
+            .check("target_unit_price_cny", positive(Cny::parse(s).map_err(|e| e.to_string()), |c| c.minor()))
+            .map(Some),
     };
     let needed_by = v.required("needed_by", f.needed_by, |s| parse_future_date(s, today));
     let tax_class = f.tax_class.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
@@ -270,7 +272,9 @@ pub fn parse_offer(
     message: Option<&str>,
 ) -> Result<OfferTerms, Vec<crate::FieldError>> {
     let mut v = Validation::new();
-    let price = v.required("unit_price_usd", unit_price_usd, |s| positive(Usd::parse(s).map_err(|e| e.to_string()), |u| u.minor()));
+    let price = v.required("unit_price_usd", unit_price_usd, |s| {
+        positive(Usd::parse(s).map_err(|e| e.to_string()), |u| u.minor())
+    });
     let quantity = v.required("quantity", quantity, parse_quantity);
     let lead = v.required("lead_time_days", lead_time_days, |d| {
         if (0..=MAX_LEAD_TIME_DAYS).contains(&d) {
@@ -295,12 +299,25 @@ pub fn parse_message(raw: Option<&str>) -> Result<String, Vec<crate::FieldError>
 
 /// Words that say "I want to buy" rather than what: they would match no listing, and
 /// the catalog search requires every word of a query to match.
-const FILLER_ZH: [&str; 14] = [
-    "求购", "采购", "收购", "寻找", "寻求", "需要", "想买", "购买", "批发", "长期", "大量", "供应商", "进口", "货源",
-];
+const FILLER_ZH: [&str; 14] =
+    ["求购", "采购", "收购", "寻找", "寻求", "需要", "想买", "购买", "批发", "长期", "大量", "供应商", "进口", "货源"];
 const FILLER_EN: [&str; 16] = [
-    "looking", "for", "wanted", "want", "to", "buy", "buying", "seeking", "need", "needed", "wholesale", "bulk",
-    "sourcing", "supplier", "suppliers", "import",
+    "looking",
+    "for",
+    "wanted",
+    "want",
+    "to",
+    "buy",
+    "buying",
+    "seeking",
+    "need",
+    "needed",
+    "wholesale",
+    "bulk",
+    "sourcing",
+    "supplier",
+    "suppliers",
+    "import",
 ];
 
 /// The words of a request worth searching the catalog for: its title without the
@@ -325,7 +342,8 @@ pub fn search_text(title: &str) -> String {
 }
 
 fn is_separator(c: char) -> bool {
-    c.is_ascii_punctuation() || matches!(c, '，' | '。' | '、' | '；' | '：' | '！' | '？' | '（' | '）' | '“' | '”' | '《' | '》')
+    c.is_ascii_punctuation()
+        || matches!(c, '，' | '。' | '、' | '；' | '：' | '！' | '？' | '（' | '）' | '“' | '”' | '《' | '》')
 }
 
 /// What is known of one merchant's fit for a request.
@@ -568,7 +586,11 @@ mod tests {
         });
         assert_eq!(
             s.points,
-            RELEVANCE_POINTS + MAX_EXTRA_PRODUCTS * EXTRA_PRODUCT_POINTS + CLASS_POINTS + STATE_POINTS + EXPORT_READY_POINTS
+            RELEVANCE_POINTS
+                + MAX_EXTRA_PRODUCTS * EXTRA_PRODUCT_POINTS
+                + CLASS_POINTS
+                + STATE_POINTS
+                + EXPORT_READY_POINTS
         );
         assert_eq!(
             s.reasons,

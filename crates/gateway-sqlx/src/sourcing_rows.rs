@@ -111,7 +111,11 @@ impl TryFrom<SourcingRequestRow> for SourcingRequest {
                     NaiveDate::parse_from_str(&r.needed_by, "%Y-%m-%d"),
                 )?,
                 tax_class: r.tax_class,
-                preferred_states: split_codes("sourcing_requests.preferred_states", &r.preferred_states, UsState::parse)?,
+                preferred_states: split_codes(
+                    "sourcing_requests.preferred_states",
+                    &r.preferred_states,
+                    UsState::parse,
+                )?,
             },
             status: StoreError::decode("sourcing_requests.status", RequestStatus::parse(&r.status))?,
             created_at: r.created_at,

@@ -9,23 +9,20 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use gateway_core::sourcing::{
-    BuyerProfile, MatchReason, OfferTerms, RequestStatus, Side, SourcingRequestDraft,
-};
+use gateway_core::sourcing::{BuyerProfile, MatchReason, OfferTerms, RequestStatus, Side, SourcingRequestDraft};
 use gateway_core::{MerchantId, MessageId, NotificationId, SourcingRequestId, UserId};
 
 use crate::{Page, PageRequest, StoreResult};
 
 gateway_core::code_enum!(
-    /// What a notification is about.
+    /// What a notification is about: a merchant was matched to a new request
+    /// (`sourcing_matched`), a buyer received or saw revised an offer
+    /// (`sourcing_offer`), a new message in a thread (`sourcing_message`), the other
+    /// side accepted to share contact details (`sourcing_accepted`).
     NotificationKind {
-        /// A merchant's business was matched to a new request.
         SourcingMatched = "sourcing_matched",
-        /// A buyer received (or saw revised) an offer.
         SourcingOffer = "sourcing_offer",
-        /// A new message in a thread.
         SourcingMessage = "sourcing_message",
-        /// The other side accepted to share contact details.
         SourcingAccepted = "sourcing_accepted",
     }
 );
@@ -181,7 +178,11 @@ pub trait SourcingStore: Send + Sync {
     /// without the match.
     async fn add_thread_message(&self, message: ThreadMessage, notify: UserId) -> StoreResult<ThreadMessage>;
     /// A thread's messages, oldest first.
-    async fn thread_messages(&self, request: SourcingRequestId, merchant: MerchantId) -> StoreResult<Vec<ThreadMessage>>;
+    async fn thread_messages(
+        &self,
+        request: SourcingRequestId,
+        merchant: MerchantId,
+    ) -> StoreResult<Vec<ThreadMessage>>;
 
     /// The user's newest notifications, at most `limit`.
     async fn notifications(&self, user: UserId, limit: u32) -> StoreResult<Vec<Notification>>;

@@ -10,9 +10,7 @@ use gateway_core::sourcing::{
     SourcingRequestDraft,
 };
 use gateway_core::{Cny, MessageId, SourcingRequestId};
-use gateway_store::{
-    NewMatch, NewSourcingRequest, NotificationKind, RequestScope, SourcingOffer, ThreadMessage,
-};
+use gateway_store::{NewMatch, NewSourcingRequest, NotificationKind, RequestScope, SourcingOffer, ThreadMessage};
 
 fn profile(company: &str) -> BuyerProfile {
     BuyerProfile {
@@ -194,7 +192,8 @@ pub async fn sourcing_threads_keep_order_and_both_accept(store: &dyn Store) {
     let lost = ThreadMessage { merchant_id: stranger.id, ..written[0].clone() };
     assert_not_found(store.add_thread_message(lost, buyer.id).await, "a message outside any match");
 
-    let terms = OfferTerms { unit_price: gateway_core::Usd::from_minor(475), quantity: 500, lead_time_days: 30, message: None };
+    let terms =
+        OfferTerms { unit_price: gateway_core::Usd::from_minor(475), quantity: 500, lead_time_days: 30, message: None };
     let offer = SourcingOffer {
         request_id: id,
         merchant_id: honey.id,
@@ -203,7 +202,8 @@ pub async fn sourcing_threads_keep_order_and_both_accept(store: &dyn Store) {
         updated_at: utc("2026-12-01T11:00:00Z"),
     };
     store.save_offer(offer.clone(), buyer.id).await.must("offer");
-    let revised_terms = OfferTerms { unit_price: gateway_core::Usd::from_minor(450), message: Some("Best price".into()), ..terms };
+    let revised_terms =
+        OfferTerms { unit_price: gateway_core::Usd::from_minor(450), message: Some("Best price".into()), ..terms };
     let revised = SourcingOffer {
         terms: revised_terms.clone(),
         created_at: utc("2026-12-01T12:00:00Z"),

@@ -22,7 +22,14 @@ pub(crate) async fn merchant_in(s: &TestServer, email: &str, state: &str, name_e
 }
 
 /// An English-only product; returns its id.
-pub(crate) async fn english_product(s: &TestServer, token: &str, merchant: &str, title: &str, price: &str, stock: i64) -> String {
+pub(crate) async fn english_product(
+    s: &TestServer,
+    token: &str,
+    merchant: &str,
+    title: &str,
+    price: &str,
+    stock: i64,
+) -> String {
     let overrides = json!({"title": {"en": title}, "description": {"en": format!("{title}, from our farm.")},
                            "price_usd": price, "stock": stock});
     product(s, token, merchant, overrides).await

@@ -152,7 +152,11 @@ async fn a_chinese_request_reaches_the_honey_merchants_and_contacts_wait_for_bot
 
     // An offer from Wisconsin, messages both ways.
     let bad = s
-        .put(&format!("/api/v1/sourcing-requests/{id}/offer"), Some(&wi.0), &json!({"unit_price_usd": "0", "quantity": 0}))
+        .put(
+            &format!("/api/v1/sourcing-requests/{id}/offer"),
+            Some(&wi.0),
+            &json!({"unit_price_usd": "0", "quantity": 0}),
+        )
         .await;
     bad.problem(422, "validation_failed");
     assert_eq!(bad.error_fields(), ["lead_time_days", "quantity", "unit_price_usd"]);
@@ -177,13 +181,17 @@ async fn a_chinese_request_reaches_the_honey_merchants_and_contacts_wait_for_bot
         let view = s.get(&thread, Some(token)).await;
         assert_no_contacts(&view, "the thread");
         let body = view.ok(200);
-        let sides: Vec<&str> = body["messages"].as_array().unwrap().iter().map(|m| m["side"].as_str().unwrap()).collect();
+        let sides: Vec<&str> =
+            body["messages"].as_array().unwrap().iter().map(|m| m["side"].as_str().unwrap()).collect();
         assert_eq!(sides, ["buyer", "merchant"], "messages oldest first: {body}");
         assert!(body["contacts"].is_null());
     }
     let one = s.post(&format!("{thread}/accept"), Some(&buyer), &json!({})).await;
     assert_no_contacts(&one, "the thread after the buyer accepted");
-    assert_eq!((one.ok(200)["buyer_accepted"].as_bool(), one.body["merchant_accepted"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(
+        (one.ok(200)["buyer_accepted"].as_bool(), one.body["merchant_accepted"].as_bool()),
+        (Some(true), Some(false))
+    );
     let merchant_view = s.get(&thread, Some(&wi.0)).await;
     assert_no_contacts(&merchant_view, "the merchant's thread after the buyer alone accepted");
     assert!(merchant_view.ok(200)["contacts"].is_null());
@@ -268,7 +276,9 @@ async fn who_may_post_read_and_write() {
     s.get(&format!("{path}/not-an-id"), Some(&consumer)).await.problem(404, "not_found");
     let stranger_thread = format!("{path}/{id}/threads/0190a000-0000-7000-8000-000000000000");
     s.get(&stranger_thread, Some(&consumer)).await.problem(404, "not_found");
-    s.post(&format!("{stranger_thread}/messages"), Some(&consumer), &json!({"body": "hi"})).await.problem(404, "not_found");
+    s.post(&format!("{stranger_thread}/messages"), Some(&consumer), &json!({"body": "hi"}))
+        .await
+        .problem(404, "not_found");
     // An operator reads everything but does not write in threads.
     let admin = s.admin().await;
     let all = s.get(path, Some(&admin)).await.ok(200).clone();
