@@ -70,12 +70,13 @@ macro_rules! ftl_files {
             include_str!(concat!("../../i18n/", $locale, "/merchant.ftl")),
             include_str!(concat!("../../i18n/", $locale, "/impact.ftl")),
             include_str!(concat!("../../i18n/", $locale, "/food.ftl")),
+            include_str!(concat!("../../i18n/", $locale, "/sourcing.ftl")),
         ]
     };
 }
 
-const EN_FILES: [&str; 10] = ftl_files!("en");
-const ZH_FILES: [&str; 10] = ftl_files!("zh-CN");
+const EN_FILES: [&str; 11] = ftl_files!("en");
+const ZH_FILES: [&str; 11] = ftl_files!("zh-CN");
 
 fn files(locale: Locale) -> &'static [&'static str] {
     match locale {

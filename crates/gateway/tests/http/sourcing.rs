@@ -289,3 +289,86 @@ async fn who_may_post_read_and_write() {
     assert!(read.ok(200)["you"].is_null());
     s.post(&format!("{thread}/messages"), Some(&admin), &json!({"body": "hi"})).await.problem(403, "forbidden");
 }
+
+#[tokio::test]
+async fn buyers_and_merchants_talk_through_the_pages() {
+    use crate::pages::Browser;
+    let Market { s, wi, .. } = market().await;
+    let mut buyer = Browser::new(&s);
+    let creds = [("email", "shop@example.cn"), ("password", "a long password")];
+    assert_eq!(buyer.submit("/signup", "/signup", &creds).await.status, 303);
+    let first = buyer.get("/sourcing").await;
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("采购需求") && first.body.contains("id=\"save-profile\""), "{}", first.body);
+    assert!(!first.body.contains("id=\"post-request\""), "no request form before the profile");
+
+    let bad = buyer.submit("/sourcing", "/sourcing/profile", &[("company_name", "蜜源贸易"), ("kind", "farm")]).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(!bad.error_of("kind").is_empty() && !bad.error_of("phone").is_empty());
+    let profile = [
+        ("company_name", "上海蜜源贸易有限公司"),
+        ("kind", "importer"),
+        ("province", "上海"),
+        ("city", "上海"),
+        ("person", "王丽"),
+        ("phone", BUYER_PHONE),
+        ("email", BUYER_EMAIL),
+        ("wechat_id", BUYER_WECHAT),
+    ];
+    let saved = buyer.submit("/sourcing", "/sourcing/profile", &profile).await;
+    assert_eq!((saved.status.as_u16(), saved.location()), (303, "/sourcing"), "{}", saved.body);
+    let by = needed_by();
+    let wanted = [
+        ("title", "求购野花蜂蜜 500罐"),
+        ("quantity", "500"),
+        ("unit", "罐"),
+        ("needed_by", by.as_str()),
+        ("tax_class", "agri"),
+        ("preferred_states", "wi"),
+    ];
+    let refused = buyer.submit("/sourcing", "/sourcing/requests", &[("title", "蜂蜜"), ("quantity", "many")]).await;
+    assert_eq!(refused.status, 422);
+    assert!(!refused.error_of("quantity").is_empty() && !refused.error_of("needed_by").is_empty());
+    let posted = buyer.submit("/sourcing", "/sourcing/requests", &wanted).await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let request_path = posted.location().to_string();
+    let id = request_path.trim_start_matches("/sourcing/").to_string();
+    let request_page = buyer.get(&request_path).await;
+    assert!(request_page.body.contains("Badger Bee Co") && request_page.body.contains("Traverse Bay Farms"));
+    assert!(!request_page.body.contains("Cherry Lane"), "the cherry farm is not matched");
+
+    // The Wisconsin merchant signs in to the portal: the count in the navigation.
+    let mut merchant = Browser::new(&s);
+    let login = merchant.submit("/login", "/login", &[("email", WI_EMAIL), ("password", "password-123")]).await;
+    assert_eq!(login.status, 303, "{}", login.body);
+    let list = merchant.get("/merchant/sourcing").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Buyer requests (1)") && list.body.contains("求购野花蜂蜜 500罐"), "{}", list.body);
+    let thread = format!("/merchant/sourcing/{id}");
+    let page = merchant.get(&thread).await;
+    assert!(page.body.contains("id=\"make-offer\"") && !page.body.contains(BUYER_PHONE), "{}", page.body);
+    let offer = [
+        ("unit_price_usd", "4.75"),
+        ("quantity", "500"),
+        ("lead_time_days", "30"),
+        ("message", "Chinese labels ready."),
+    ];
+    assert_eq!(merchant.submit(&thread, &format!("{thread}/offer"), &offer).await.status, 303);
+    let said = merchant.submit(&thread, &format!("{thread}/messages"), &[("body", "Hello from Wisconsin!")]).await;
+    assert_eq!(said.status, 303);
+    assert_eq!(merchant.submit(&thread, &format!("{thread}/accept"), &[]).await.status, 303);
+    assert!(!merchant.get(&thread).await.body.contains(BUYER_PHONE), "one side alone shares nothing");
+
+    let buyer_thread = format!("/sourcing/{id}/threads/{}", wi.1);
+    let seen = buyer.get(&buyer_thread).await;
+    assert!(seen.body.contains("4.75") && seen.body.contains("Hello from Wisconsin!"), "{}", seen.body);
+    assert!(!seen.body.contains(WI_EMAIL), "hidden until the buyer accepts too");
+    assert_eq!(buyer.submit(&buyer_thread, &format!("{buyer_thread}/accept"), &[]).await.status, 303);
+    assert!(buyer.get(&buyer_thread).await.body.contains(WI_EMAIL), "the buyer sees the merchant's e-mail");
+    assert!(merchant.get(&thread).await.body.contains(BUYER_PHONE), "the merchant sees the buyer's phone");
+
+    let read = merchant.submit("/merchant/sourcing", "/merchant/notifications/read", &[]).await;
+    assert_eq!(read.status, 303);
+    let after = merchant.get("/merchant/sourcing").await;
+    assert!(!after.body.contains("Buyer requests (") && after.body.contains("Buyer requests"));
+}
