@@ -87,3 +87,4 @@ sourcing-notice-message = New message about { $title }
 sourcing-notice-accepted = Contacts accepted on { $title }
 problem-buyer_profile_required = Add your business and contact details before posting a request.
 problem-request_closed = The buyer closed this request; it takes no more offers.
+nav-sourcing = Sourcing

@@ -86,3 +86,4 @@ sourcing-notice-message = 新留言：{ $title }
 sourcing-notice-accepted = 对方已同意交换联系方式：{ $title }
 problem-buyer_profile_required = 发布需求前，请先填写企业和联系方式。
 problem-request_closed = 买家已关闭此需求，不再接受报价。
+nav-sourcing = 采购需求
