@@ -412,23 +412,34 @@ impl App {
             entry.0 = entry.0.max(hit.score);
             entry.1 += 1;
         }
-        let mut candidates = Vec::new();
+        // First what the search and the profile say; the export-ready checklist (a
+        // few reads per merchant) only for those it could still lift into the list.
+        let mut partial = Vec::new();
         for (merchant_id, (top_score, products)) in by_merchant {
             let Some(merchant) = self.store.merchant(merchant_id).await? else { continue };
             if merchant.status != MerchantStatus::Active {
                 continue;
             }
-            let steps = crate::export_ready::export_steps(&self.export_facts(&merchant).await?);
-            let applicable = steps.iter().filter(|s| s.status != "not_applicable").count();
-            let done = steps.iter().filter(|s| s.status == "done").count();
             let signals = MatchSignals {
                 relevance: if best > 0.0 { top_score / best } else { 0.0 },
                 products,
                 class_fit: draft.tax_class.is_some(),
                 state_fit: draft.preferred_states.contains(&merchant.state),
-                export_done: u32::try_from(done).unwrap_or(0),
-                export_applicable: u32::try_from(applicable).unwrap_or(0),
+                export_done: 0,
+                export_applicable: 0,
             };
+            partial.push((merchant, signals));
+        }
+        let points: Vec<(usize, i64)> =
+            partial.iter().enumerate().map(|(i, (_, signals))| (i, sourcing::score(signals).points)).collect();
+        let mut candidates = Vec::new();
+        for i in sourcing::contenders(&points, sourcing::MAX_MATCHES, sourcing::EXPORT_READY_POINTS) {
+            let Some((merchant, signals)) = partial.get(i) else { continue };
+            let mut signals = *signals;
+            let steps = crate::export_ready::export_steps(&self.export_facts(merchant).await?);
+            signals.export_applicable =
+                u32::try_from(steps.iter().filter(|s| s.status != "not_applicable").count()).unwrap_or(0);
+            signals.export_done = u32::try_from(steps.iter().filter(|s| s.status == "done").count()).unwrap_or(0);
             candidates.push(((merchant.id, merchant.owner_id), sourcing::score(&signals)));
         }
         Ok(sourcing::top(candidates, sourcing::MAX_MATCHES)

@@ -421,6 +421,19 @@ pub fn top<K: Ord>(mut candidates: Vec<(K, MatchScore)>, n: usize) -> Vec<(K, Ma
     candidates
 }
 
+/// The candidates that can still reach the best `n` once at most `headroom` points
+/// are added to their `partial` scores: the others are left out before the costly
+/// part of their score (the export-ready checklist) is read, without changing the
+/// result.
+pub fn contenders<K: Clone>(partial: &[(K, i64)], n: usize, headroom: i64) -> Vec<K> {
+    let mut points: Vec<i64> = partial.iter().map(|(_, p)| *p).collect();
+    points.sort_unstable_by(|a, b| b.cmp(a));
+    let Some(&threshold) = points.get(n.saturating_sub(1)).filter(|_| n > 0 && partial.len() > n) else {
+        return partial.iter().map(|(k, _)| k.clone()).collect();
+    };
+    partial.iter().filter(|(_, p)| p.saturating_add(headroom) >= threshold).map(|(k, _)| k.clone()).collect()
+}
+
 /// Contact details are shared only when both sides accepted: either one alone, or
 /// neither, shows nothing to anyone.
 pub fn contacts_visible(buyer_accepted: bool, merchant_accepted: bool) -> bool {
@@ -613,6 +626,16 @@ mod tests {
         let s = |points| MatchScore { points, reasons: vec![MatchReason::Relevance] };
         let ranked = top(vec![(3, s(10)), (1, s(50)), (2, s(50)), (4, s(5))], 3);
         assert_eq!(ranked.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn only_contenders_are_scored_in_full() {
+        let partial = [("a", 700), ("b", 600), ("c", 460), ("d", 440), ("e", 200)];
+        // Best two: 700 and 600; with 150 more, 460 could still pass 600, 440 could not.
+        assert_eq!(contenders(&partial, 2, 150), ["a", "b", "c"]);
+        assert_eq!(contenders(&partial, 10, 150), ["a", "b", "c", "d", "e"], "fewer than n: all");
+        assert_eq!(contenders(&partial, 5, 0), ["a", "b", "c", "d", "e"]);
+        assert_eq!(contenders(&partial, 1, 0), ["a"]);
     }
 
     #[test]
