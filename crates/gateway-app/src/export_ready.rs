@@ -131,7 +131,7 @@ impl App {
         Ok(ExportReadyView::new(merchant_id, export_steps(&facts)))
     }
 
-    async fn export_facts(&self, merchant: &Merchant) -> AppResult<ExportFacts> {
+    pub(crate) async fn export_facts(&self, merchant: &Merchant) -> AppResult<ExportFacts> {
         let classes = self.store.tax_classes().await?;
         let data = self.store.export_data(&[merchant.id]).await?;
         let orphan = ExportData { merchant_id: merchant.id, products: Vec::new(), orders_shipped: 0 };

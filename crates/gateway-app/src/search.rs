@@ -105,7 +105,7 @@ impl App {
     /// Runs `work` on the index off the async runtime: analysing thousands of
     /// documents, a commit's fsync or a search are CPU or disk work that would
     /// otherwise hold a runtime thread and stall the requests queued behind it.
-    async fn on_index<T: Send + 'static>(
+    pub(crate) async fn on_index<T: Send + 'static>(
         &self,
         work: impl FnOnce(&gateway_search::SearchIndex) -> Result<T, gateway_search::SearchError> + Send + 'static,
     ) -> AppResult<T> {

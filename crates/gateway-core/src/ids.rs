@@ -48,7 +48,20 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, MerchantId, ProductId, CartId, OrderId, PaymentId, ImportId, EventId, RegistrationId);
+id_type!(
+    UserId,
+    MerchantId,
+    ProductId,
+    CartId,
+    OrderId,
+    PaymentId,
+    ImportId,
+    EventId,
+    RegistrationId,
+    SourcingRequestId,
+    NotificationId,
+    MessageId
+);
 
 #[cfg(test)]
 mod tests {

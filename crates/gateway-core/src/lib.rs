@@ -19,6 +19,7 @@ pub mod order;
 pub mod positive_list;
 pub mod product;
 pub mod scenario;
+pub mod sourcing;
 pub mod tax;
 pub mod tax_class;
 pub mod text;
@@ -26,6 +27,9 @@ pub mod user;
 pub mod validation;
 
 pub use fx::FxRate;
-pub use ids::{CartId, EventId, ImportId, MerchantId, OrderId, PaymentId, ProductId, RegistrationId, UserId};
+pub use ids::{
+    CartId, EventId, ImportId, MerchantId, MessageId, NotificationId, OrderId, PaymentId, ProductId, RegistrationId,
+    SourcingRequestId, UserId,
+};
 pub use money::{Cny, Usd};
 pub use validation::{FieldError, Validation};

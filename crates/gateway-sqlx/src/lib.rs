@@ -18,6 +18,8 @@ pub mod listing_store;
 mod merchant_portal_store;
 pub mod rows;
 pub mod search_feed_store;
+pub mod sourcing_rows;
+mod sourcing_store;
 mod storefront_store;
 
 #[doc(hidden)]
@@ -117,6 +119,7 @@ macro_rules! impl_store {
         $crate::impl_food_readiness_store!($store, $db);
         $crate::impl_import_store!($store, $db);
         $crate::impl_event_store!($store, $db);
+        $crate::impl_sourcing_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

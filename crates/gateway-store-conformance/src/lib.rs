@@ -159,6 +159,8 @@ macro_rules! store_conformance_tests {
             events_fill_waitlist_and_promote,
             events_check_in_and_counts_by_state,
             events_last_seats_race,
+            sourcing_requests_are_matched_once,
+            sourcing_threads_keep_order_and_both_accept,
         );
     };
 }
@@ -198,6 +200,7 @@ mod tests {
             include_str!("scenarios/imports.rs"),
             include_str!("scenarios/positive_list.rs"),
             include_str!("scenarios/events.rs"),
+            include_str!("scenarios/sourcing.rs"),
         ]
         .concat();
         let lib = include_str!("lib.rs");

@@ -276,6 +276,8 @@ mod imports;
 pub use imports::*;
 mod events;
 pub use events::*;
+mod sourcing;
+pub use sourcing::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

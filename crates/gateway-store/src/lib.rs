@@ -16,6 +16,7 @@ mod imports;
 mod merchant_portal;
 mod records;
 mod search_feed;
+mod sourcing;
 mod storefront;
 
 pub use admin::{AdminStore, FreightSettings, TaxClassUpdate};
@@ -30,6 +31,10 @@ pub use imports::{ImportStore, ProductImport};
 pub use merchant_portal::{ExportData, MerchantPortalStore, OrderSales, ProductReadiness, ProductSales, StatusSales};
 pub use records::*;
 pub use search_feed::{CatalogEntry, SearchFeedStore};
+pub use sourcing::{
+    BuyerProfileRecord, NewMatch, NewSourcingRequest, Notification, NotificationKind, RequestScope, SourcingMatch,
+    SourcingOffer, SourcingRequest, SourcingStore, ThreadMessage,
+};
 pub use storefront::{StateCount, StorefrontStore};
 
 use async_trait::async_trait;
@@ -209,6 +214,7 @@ pub trait Store:
     + FoodReadinessStore
     + ImportStore
     + EventStore
+    + SourcingStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

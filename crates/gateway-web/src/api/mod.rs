@@ -14,6 +14,7 @@ mod merchants;
 mod ops;
 mod positive_list;
 mod scenarios;
+mod sourcing;
 
 use crate::AppState;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -105,6 +106,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(impact::impact_csv))
         .routes(routes!(impact::put_headcount))
         .routes(routes!(impact::list_headcount))
+        .routes(routes!(sourcing::get_buyer_profile, sourcing::put_buyer_profile))
+        .routes(routes!(sourcing::post_request, sourcing::list_requests))
+        .routes(routes!(sourcing::get_request))
+        .routes(routes!(sourcing::close_request))
+        .routes(routes!(sourcing::put_offer))
+        .routes(routes!(sourcing::get_thread))
+        .routes(routes!(sourcing::post_message))
+        .routes(routes!(sourcing::accept))
+        .routes(routes!(sourcing::notifications))
+        .routes(routes!(sourcing::read_notifications))
         .merge(
             // Uploads are larger than the 1 MiB of other bodies.
             OpenApiRouter::new()

@@ -71,6 +71,7 @@ macro_rules! ftl_files {
             include_str!(concat!("../../i18n/", $locale, "/impact.ftl")),
             include_str!(concat!("../../i18n/", $locale, "/food.ftl")),
             include_str!(concat!("../../i18n/", $locale, "/events.ftl")),
+            include_str!(concat!("../../i18n/", $locale, "/sourcing.ftl")),
         ]
     };
 }

@@ -36,6 +36,7 @@ mod merchant;
 mod operator;
 pub mod orders_view;
 pub mod session;
+pub mod sourcing;
 mod storefront;
 
 use crate::AppState;
@@ -76,6 +77,14 @@ pub fn routes() -> Router<AppState> {
         .route("/impact", get(impact::page))
         .route("/merchant/headcount", get(impact::headcount::form).post(impact::headcount::submit))
         .merge(events::routes())
+        .route("/sourcing", get(sourcing::buyer_page))
+        .route("/sourcing/profile", post(sourcing::buyer_profile))
+        .route("/sourcing/requests", post(sourcing::buyer_post))
+        .route("/sourcing/{id}", get(sourcing::buyer_request))
+        .route("/sourcing/{id}/close", post(sourcing::buyer_close))
+        .route("/sourcing/{id}/threads/{merchant}", get(sourcing::buyer_thread))
+        .route("/sourcing/{id}/threads/{merchant}/messages", post(sourcing::buyer_message))
+        .route("/sourcing/{id}/threads/{merchant}/accept", post(sourcing::buyer_accept))
         .merge(merchant::routes())
         .merge(operator::routes())
 }

@@ -26,4 +26,5 @@ mod search;
 mod search_pages;
 mod servers;
 mod shop;
+mod sourcing;
 mod startup;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 /// An approved merchant in `state`; returns (token, merchant id).
-async fn merchant_in(s: &TestServer, email: &str, state: &str, name_en: &str) -> (String, String) {
+pub(crate) async fn merchant_in(s: &TestServer, email: &str, state: &str, name_en: &str) -> (String, String) {
     let token = s.signup(email, "merchant").await;
     let mut body = merchant_body();
     body["state"] = json!(state);
@@ -22,7 +22,14 @@ async fn merchant_in(s: &TestServer, email: &str, state: &str, name_en: &str) ->
 }
 
 /// An English-only product; returns its id.
-async fn english_product(s: &TestServer, token: &str, merchant: &str, title: &str, price: &str, stock: i64) -> String {
+pub(crate) async fn english_product(
+    s: &TestServer,
+    token: &str,
+    merchant: &str,
+    title: &str,
+    price: &str,
+    stock: i64,
+) -> String {
     let overrides = json!({"title": {"en": title}, "description": {"en": format!("{title}, from our farm.")},
                            "price_usd": price, "stock": stock});
     product(s, token, merchant, overrides).await
@@ -48,7 +55,7 @@ fn hit_ids(body: &Value) -> Vec<String> {
 
 /// Searches until `accept` holds for the answer (the index follows the database a
 /// moment behind it) or ten seconds pass; returns the last answer.
-async fn search_until(s: &TestServer, query: &[(&str, &str)], accept: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn search_until(s: &TestServer, query: &[(&str, &str)], accept: impl Fn(&Value) -> bool) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let body = s.get(&search_path(query), None).await.ok(200).clone();

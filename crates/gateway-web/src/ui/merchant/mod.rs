@@ -54,6 +54,12 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(gateway_app::import::MAX_IMPORT_BYTES + 64 * 1024)),
         )
         .route("/merchant/import/{id}/apply", post(import::apply))
+        .route("/merchant/sourcing", get(crate::ui::sourcing::merchant_list))
+        .route("/merchant/sourcing/{id}", get(crate::ui::sourcing::merchant_thread))
+        .route("/merchant/sourcing/{id}/offer", post(crate::ui::sourcing::merchant_offer))
+        .route("/merchant/sourcing/{id}/messages", post(crate::ui::sourcing::merchant_message))
+        .route("/merchant/sourcing/{id}/accept", post(crate::ui::sourcing::merchant_accept))
+        .route("/merchant/notifications/read", post(crate::ui::sourcing::merchant_read))
 }
 
 /// The signed-in merchant user and their business.
@@ -61,6 +67,8 @@ pub struct Portal {
     pub who: Principal,
     pub merchant: MerchantView,
     pub id: MerchantId,
+    /// Unread notifications (buyer requests, messages), counted in the navigation.
+    pub unread: i64,
 }
 
 /// What every portal page shows above its content: the business, its status, the
@@ -80,7 +88,8 @@ impl Portal {
         match s.app.my_merchant(&who).await {
             Ok(merchant) => {
                 let Ok(id) = merchant.id.parse() else { return Err(ctx.fail(AppError::NotFound("merchant"))) };
-                Ok(Portal { who, merchant, id })
+                let unread = s.app.unread_notifications(&who).await.map_err(|e| ctx.fail(e))?;
+                Ok(Portal { who, merchant, id, unread })
             }
             Err(AppError::NotFound(_)) => Err(ctx.redirect("/merchant/profile")),
             Err(other) => Err(ctx.fail(other)),
@@ -93,7 +102,7 @@ impl Portal {
             name: self.merchant.display_name.en.clone(),
             status_code: self.merchant.status,
             status: merchant_status(ctx, self.merchant.status),
-            nav: widgets::nav(ctx, current),
+            nav: widgets::nav(ctx, current, self.unread),
         }
     }
 }

@@ -258,7 +258,7 @@ async fn current(s: &AppState, ctx: &Ctx) -> Result<(Principal, Option<MerchantV
 fn chrome_of(ctx: &Ctx, who: &Principal, merchant: Option<MerchantView>) -> Option<Chrome> {
     let merchant = merchant?;
     let id = merchant.id.parse().ok()?;
-    Some(Portal { who: who.clone(), merchant, id }.chrome(ctx, "/merchant/profile"))
+    Some(Portal { who: who.clone(), merchant, id, unread: 0 }.chrome(ctx, "/merchant/profile"))
 }
 
 pub async fn form(State(s): State<AppState>, ctx: Ctx) -> PageResult {

@@ -218,8 +218,11 @@ pub struct NavItem {
     pub current: bool,
 }
 
-/// The navigation with `current` (an href) marked.
-pub fn nav(ctx: &Ctx, current: &str) -> Vec<NavItem> {
+/// The navigation with `current` (an href) marked, and the count of unread
+/// notifications beside the buyer requests.
+pub fn nav(ctx: &Ctx, current: &str, unread: i64) -> Vec<NavItem> {
+    let sourcing =
+        if unread > 0 { ctx.t1("portal-nav-sourcing-unread", "count", unread) } else { ctx.t("portal-nav-sourcing") };
     [
         ("/merchant", ctx.t("portal-nav-home")),
         ("/merchant/products", ctx.t("portal-nav-products")),
@@ -229,6 +232,7 @@ pub fn nav(ctx: &Ctx, current: &str) -> Vec<NavItem> {
         ("/merchant/food-readiness", ctx.t("portal-nav-food-readiness")),
         ("/merchant/export-ready", ctx.t("portal-nav-export-ready")),
         ("/merchant/academy", ctx.t("portal-nav-academy")),
+        ("/merchant/sourcing", sourcing),
         ("/merchant/headcount", ctx.t("portal-nav-headcount")),
         ("/events", ctx.t("portal-nav-events")),
     ]
