@@ -76,8 +76,8 @@ macro_rules! ftl_files {
     };
 }
 
-const EN_FILES: [&str; 11] = ftl_files!("en");
-const ZH_FILES: [&str; 11] = ftl_files!("zh-CN");
+const EN_FILES: [&str; 12] = ftl_files!("en");
+const ZH_FILES: [&str; 12] = ftl_files!("zh-CN");
 
 fn files(locale: Locale) -> &'static [&'static str] {
     match locale {
