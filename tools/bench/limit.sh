@@ -93,9 +93,12 @@ if [ "$ENGINE" = postgres ]; then
     -c "ALTER TABLE load_bench_products ADD PRIMARY KEY (n)"
   read -r BUID BTOK < <(psql_ -F ' ' -c "SELECT s.user_id, s.token_hash FROM sessions s JOIN identities i ON i.user_id = s.user_id JOIN users u ON u.id = s.user_id WHERE u.role = 'consumer' AND s.expires_at > now() LIMIT 1")
 fi
-printf '%-8s %-34s %-34s %s\n' clients "Gateway orders/s (p50/p99 ms)" "limit orders/s (p50/p99 ms)" "ratio"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+printf '%-8s %-34s %-34s %-6s %s\n' clients "Gateway orders/s (p50/p99 ms)" "limit orders/s (p50/p99 ms)" "ratio" "gateway CPU ms/order"
 for c in $CLIENTS; do
+  T0=$(cpu_ticks "$SERVER_PID")
   load "$c" checkout -t "${SECONDS_EACH}s" > "$WORK/gateway-$c.out" 2>&1
+  T1=$(cpu_ticks "$SERVER_PID")
   G=$(grep 'transaction=checkout ' "$WORK/gateway-$c.out" | sed -E 's/.* per_s=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+).*/\1 \2 \3/')
   GF=$(grep 'transaction=checkout ' "$WORK/gateway-$c.out" | sed -E 's/.* failed=([0-9]+).*/\1/')
   if [ "$ENGINE" = postgres ]; then
@@ -112,7 +115,9 @@ for c in $CLIENTS; do
     L=$(sed -E 's/.* per_s=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+).*/\1 \2 \3/' "$WORK/limit-$c.out")
   fi
   read -r gps gp50 gp99 <<< "$G"; read -r lps lp50 lp99 <<< "$L"
-  printf '%-8s %-34s %-34s %s\n' "$c" "$gps ($gp50/$gp99)${GF:+ failed $GF}" "$lps ($lp50/$lp99)" \
-    "$(python3 -c "print(f'{$gps / $lps:.0%}')")"
+  ORDERS=$(grep 'transaction=checkout ' "$WORK/gateway-$c.out" | sed -E 's/.* ok=([0-9]+).*/\1/')
+  printf '%-8s %-34s %-34s %-6s %s\n' "$c" "$gps ($gp50/$gp99)${GF:+ failed $GF}" "$lps ($lp50/$lp99)" \
+    "$(python3 -c "print(f'{$gps / $lps:.0%}')")" \
+    "$(python3 -c "print(f'{($T1 - $T0) * 1000 / $(getconf CLK_TCK) / max($ORDERS, 1):.2f}')")"
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $WORK"
