@@ -2,6 +2,7 @@
 //! freight, tax and total, and lists problems instead of failing.
 
 use crate::auth::Principal;
+use crate::error::RefusalKind;
 use crate::pricing::{PricedCart, PricedOrder, Problem};
 use crate::{App, AppError, AppResult};
 use gateway_core::user::Role;
@@ -11,6 +12,11 @@ use serde::{Deserialize, Serialize};
 
 /// The most units of one product a cart line may hold.
 pub const MAX_QUANTITY: i64 = 999;
+/// Distinct products in one cart. A cross-border parcel stays within 5,000 CNY, so a
+/// hundred products is far beyond a real basket; the bound keeps a checkout's batched
+/// statements (one row per line) well inside both engines' parameter limits. Two adds
+/// racing may pass it by one, which nothing downstream minds.
+pub const MAX_CART_ITEMS: usize = 100;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CartCreated {
@@ -186,6 +192,14 @@ impl App {
             Some(q) => q,
         };
         let cart = self.accessible_cart(who, cart_id).await?;
+        let new_item = !cart.items.iter().any(|i| i.product_id == product_id);
+        if quantity > 0 && new_item && cart.items.len() >= MAX_CART_ITEMS {
+            return Err(AppError::refused(
+                "cart_full",
+                RefusalKind::Unprocessable,
+                format!("a cart holds at most {MAX_CART_ITEMS} different products"),
+            ));
+        }
         if quantity > 0 && self.store.product(product_id).await?.is_none() {
             return Err(AppError::NotFound("product"));
         }

@@ -3,7 +3,7 @@
 //! show the result; checkout charges it.
 
 use crate::identity::quota_year;
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 use gateway_core::freight::freight;
 use gateway_core::positive_list::capped_grams;
 use gateway_core::product::NetContent;
@@ -112,10 +112,13 @@ impl App {
             }
         }
 
+        let merchant_ids: Vec<MerchantId> = groups.iter().map(|(m, _)| *m).collect();
+        let mut merchants: HashMap<MerchantId, Merchant> =
+            self.store.merchants_by_ids(&merchant_ids).await?.into_iter().map(|m| (m.id, m)).collect();
         let mut orders = Vec::new();
         let mut total = Cny::ZERO;
         for (merchant_id, lines) in groups {
-            let merchant = self.merchant(merchant_id).await?;
+            let merchant = merchants.remove(&merchant_id).ok_or(AppError::NotFound("merchant"))?;
             let weight_g: i64 = lines.iter().map(|l| l.product.fields.weight_g * l.quantity).sum();
             let freight_fen = freight(&rates, merchant.fulfilment, weight_g);
             let inputs: Vec<LineInput> = lines

@@ -179,8 +179,20 @@ pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// "($first, …), (…)" for a multi-row VALUES list of `rows` rows of `columns` values
+/// each: one statement writes a whole checkout's lines, however many there are.
+pub fn value_rows(first: usize, rows: usize, columns: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(first + r * columns, columns))).collect::<Vec<_>>().join(", ")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn value_rows_number_row_by_row() {
+        assert_eq!(super::value_rows(3, 2, 2), "($3, $4), ($5, $6)");
+        assert_eq!(super::value_rows(1, 1, 3), "($1, $2, $3)");
+    }
+
     #[test]
     fn placeholders_number_from_first() {
         assert_eq!(super::placeholders(2, 3), "$2, $3, $4");

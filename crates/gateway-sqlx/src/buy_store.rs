@@ -17,7 +17,7 @@ macro_rules! order_select {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! impl_buy_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $backend:literal) => {
         const _: () = {
             use $crate::async_trait::async_trait;
             use $crate::buy_rows::*;
@@ -77,92 +77,117 @@ macro_rules! impl_buy_store {
                     Ok(Self::fetch_orders(conn, row.into_iter().collect()).await?.pop())
                 }
 
-                /// Takes the stock of every line of the checkout: only if the product is
-                /// still for sale at the quoted price and class, and has the units. Rows
-                /// are locked in product-id order, so two checkouts holding the same
-                /// products in different orders queue instead of deadlocking.
-                async fn take_stock(conn: &mut Conn, c: &NewCheckout) -> StoreResult<Result<(), CheckoutRefusal>> {
+                /// Takes the stock of every line of the checkout in one statement, whatever
+                /// the cart's size: only if each product is still for sale at the quoted
+                /// price and class, and has the units. On PostgreSQL the rows are first
+                /// locked in product-id order (`$postgres`), so two checkouts holding the
+                /// same products in a different order queue instead of deadlocking; SQLite's
+                /// write transaction holds the one write lock already.
+                async fn take_stock(
+                    conn: &mut Conn,
+                    c: &NewCheckout,
+                    postgres: bool,
+                ) -> StoreResult<Result<(), CheckoutRefusal>> {
                     let mut lines: Vec<(&OrderLine, MerchantId)> =
                         c.orders.iter().flat_map(|o| o.lines.iter().map(move |l| (l, o.merchant_id))).collect();
                     lines.sort_by_key(|(l, _)| l.product_id);
-                    for (line, merchant_id) in lines {
-                        let taken = sqlx::query(
-                            "UPDATE products SET stock = stock - $1, version = version + 1, updated_at = $2 \
-                             WHERE id = $3 AND stock >= $1 AND status = 'listed' AND price_usd_cents = $4 \
-                             AND tax_class = $5 AND merchant_id = $6 AND EXISTS \
-                             (SELECT 1 FROM merchants m WHERE m.id = products.merchant_id AND m.status = 'active')",
-                        )
-                        .bind(line.quantity)
-                        .bind(c.created_at)
+                    if postgres {
+                        let sql = format!(
+                            "SELECT id FROM products WHERE id IN ({}) ORDER BY id FOR UPDATE",
+                            placeholders(1, lines.len())
+                        );
+                        let mut lock = sqlx::query(sqlx::AssertSqlSafe(sql));
+                        for (line, _) in &lines {
+                            lock = lock.bind(line.product_id.as_uuid());
+                        }
+                        lock.execute(&mut *conn).await.map_err(backend)?;
+                    }
+                    let sql = format!(
+                        "UPDATE products SET stock = products.stock - l.column2, version = products.version + 1, \
+                         updated_at = $1 FROM (VALUES {}) AS l \
+                         WHERE products.id = l.column1 AND products.stock >= l.column2 AND products.status = 'listed' \
+                         AND products.price_usd_cents = l.column3 AND products.tax_class = l.column4 \
+                         AND products.merchant_id = l.column5 AND EXISTS \
+                         (SELECT 1 FROM merchants m WHERE m.id = products.merchant_id AND m.status = 'active') \
+                         RETURNING id",
+                        value_rows(2, lines.len(), 5)
+                    );
+                    let mut take = sqlx::query_scalar::<_, $crate::uuid::Uuid>(sqlx::AssertSqlSafe(sql)).bind(c.created_at);
+                    for (line, merchant_id) in &lines {
+                        take = take
+                            .bind(line.product_id.as_uuid())
+                            .bind(line.quantity)
+                            .bind(line.unit_price_usd_cents)
+                            .bind(&line.tax_class)
+                            .bind(merchant_id.as_uuid());
+                    }
+                    let taken = take.fetch_all(&mut *conn).await.map_err(backend)?;
+                    if taken.len() == lines.len() {
+                        return Ok(Ok(()));
+                    }
+                    // Refused (the caller rolls back): name the first line that failed.
+                    let Some((line, _)) = lines.iter().find(|(l, _)| !taken.contains(&l.product_id.as_uuid())) else {
+                        return Err(StoreError::Backend("a checkout line was taken twice".into()));
+                    };
+                    let available: Option<i64> = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
                         .bind(line.product_id.as_uuid())
-                        .bind(line.unit_price_usd_cents)
-                        .bind(&line.tax_class)
-                        .bind(merchant_id.as_uuid())
-                        .execute(&mut *conn)
+                        .fetch_optional(&mut *conn)
                         .await
                         .map_err(backend)?;
-                        if taken.rows_affected() == 1 {
-                            continue;
-                        }
-                        let available: Option<i64> = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-                            .bind(line.product_id.as_uuid())
-                            .fetch_optional(&mut *conn)
-                            .await
-                            .map_err(backend)?;
-                        let product_id = line.product_id;
-                        return Ok(Err(match available {
-                            Some(available) if available < line.quantity => {
-                                CheckoutRefusal::OutOfStock { product_id, available }
-                            }
-                            _ => CheckoutRefusal::Changed { product_id },
-                        }));
-                    }
-                    Ok(Ok(()))
+                    let product_id = line.product_id;
+                    Ok(Err(match available {
+                        Some(available) if available < line.quantity => CheckoutRefusal::OutOfStock { product_id, available },
+                        _ => CheckoutRefusal::Changed { product_id },
+                    }))
                 }
 
                 /// Charges the checkout's grams to the buyer's yearly weight caps,
                 /// conditionally like the quota: a concurrent checkout cannot pass a cap.
+                /// Two statements for any number of capped lines; none without.
                 async fn charge_weight_caps(conn: &mut Conn, c: &NewCheckout) -> StoreResult<Result<(), CheckoutRefusal>> {
                     let caps = WeightCharge::merge(c.orders.iter().flat_map(|o| o.weight_charges.iter().cloned()));
-                    for cap in caps {
-                        sqlx::query(
-                            "INSERT INTO annual_weight_usage (id_number_hash, year, hs_prefix, used_g) VALUES ($1, $2, $3, 0) \
-                             ON CONFLICT (id_number_hash, year, hs_prefix) DO NOTHING",
-                        )
-                        .bind(&c.id_number_hash)
-                        .bind(i64::from(c.quota_year))
-                        .bind(&cap.hs_prefix)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                        let used: Option<i64> = sqlx::query_scalar(
-                            "UPDATE annual_weight_usage SET used_g = used_g + $1 \
-                             WHERE id_number_hash = $2 AND year = $3 AND hs_prefix = $4 AND used_g + $1 <= $5 \
-                             RETURNING used_g",
-                        )
-                        .bind(cap.grams)
-                        .bind(&c.id_number_hash)
-                        .bind(i64::from(c.quota_year))
-                        .bind(&cap.hs_prefix)
-                        .bind(cap.cap_g)
-                        .fetch_optional(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                        if used.is_none() {
-                            let used: i64 = sqlx::query_scalar(
-                                "SELECT used_g FROM annual_weight_usage WHERE id_number_hash = $1 AND year = $2 AND hs_prefix = $3",
-                            )
-                            .bind(&c.id_number_hash)
-                            .bind(i64::from(c.quota_year))
-                            .bind(&cap.hs_prefix)
-                            .fetch_one(&mut *conn)
-                            .await
-                            .map_err(backend)?;
-                            let remaining_g = (cap.cap_g - used).max(0);
-                            return Ok(Err(CheckoutRefusal::WeightCap { hs_prefix: cap.hs_prefix, remaining_g }));
-                        }
+                    if caps.is_empty() {
+                        return Ok(Ok(()));
                     }
-                    Ok(Ok(()))
+                    let sql = format!(
+                        "INSERT INTO annual_weight_usage (id_number_hash, year, hs_prefix, used_g) \
+                         SELECT $1, $2, l.column1, 0 FROM (VALUES {}) AS l WHERE true \
+                         ON CONFLICT (id_number_hash, year, hs_prefix) DO NOTHING",
+                        value_rows(3, caps.len(), 1)
+                    );
+                    let mut open = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&c.id_number_hash).bind(i64::from(c.quota_year));
+                    for cap in &caps {
+                        open = open.bind(&cap.hs_prefix);
+                    }
+                    open.execute(&mut *conn).await.map_err(backend)?;
+                    let sql = format!(
+                        "UPDATE annual_weight_usage SET used_g = annual_weight_usage.used_g + l.column2 \
+                         FROM (VALUES {}) AS l WHERE annual_weight_usage.id_number_hash = $1 \
+                         AND annual_weight_usage.year = $2 AND annual_weight_usage.hs_prefix = l.column1 \
+                         AND annual_weight_usage.used_g + l.column2 <= l.column3 RETURNING hs_prefix",
+                        value_rows(3, caps.len(), 3)
+                    );
+                    let mut charge = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
+                        .bind(&c.id_number_hash)
+                        .bind(i64::from(c.quota_year));
+                    for cap in &caps {
+                        charge = charge.bind(&cap.hs_prefix).bind(cap.grams).bind(cap.cap_g);
+                    }
+                    let charged = charge.fetch_all(&mut *conn).await.map_err(backend)?;
+                    let Some(cap) = caps.into_iter().find(|cap| !charged.contains(&cap.hs_prefix)) else {
+                        return Ok(Ok(()));
+                    };
+                    let used: i64 = sqlx::query_scalar(
+                        "SELECT used_g FROM annual_weight_usage WHERE id_number_hash = $1 AND year = $2 AND hs_prefix = $3",
+                    )
+                    .bind(&c.id_number_hash)
+                    .bind(i64::from(c.quota_year))
+                    .bind(&cap.hs_prefix)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                    let remaining_g = (cap.cap_g - used).max(0);
+                    Ok(Err(CheckoutRefusal::WeightCap { hs_prefix: cap.hs_prefix, remaining_g }))
                 }
 
                 /// Gives a cancelled or returned order's grams back to the caps it was charged to.
@@ -189,79 +214,109 @@ macro_rules! impl_buy_store {
                     Ok(())
                 }
 
-                async fn insert_order(conn: &mut Conn, c: &NewCheckout, o: &NewOrder) -> StoreResult<()> {
-                    sqlx::query(
-                        "INSERT INTO orders (id, payment_id, buyer_id, merchant_id, status, regime, fx_rate_micros, \
-                         goods_fen, freight_fen, duty_fen, consumption_tax_fen, vat_fen, tax_fen, total_fen, weight_g, \
-                         quota_id_number_hash, quota_year, recipient, recipient_phone, province, city, district, street, \
-                         postal_code, created_at, updated_at) VALUES ($1, $2, $3, $4, 'paid', $5, $6, $7, $8, $9, $10, \
-                         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)",
-                    )
-                    .bind(o.id.as_uuid())
-                    .bind(c.payment_id.as_uuid())
-                    .bind(c.buyer_id.as_uuid())
-                    .bind(o.merchant_id.as_uuid())
-                    .bind(&o.regime)
-                    .bind(o.fx_rate_micros)
-                    .bind(o.amounts.goods.minor())
-                    .bind(o.amounts.freight.minor())
-                    .bind(o.amounts.duty.minor())
-                    .bind(o.amounts.consumption_tax.minor())
-                    .bind(o.amounts.vat.minor())
-                    .bind(o.tax.minor())
-                    .bind(o.total.minor())
-                    .bind(o.weight_g)
-                    .bind(&c.id_number_hash)
-                    .bind(i64::from(c.quota_year))
-                    .bind(&c.address.recipient)
-                    .bind(&c.address.phone)
-                    .bind(&c.address.province)
-                    .bind(&c.address.city)
-                    .bind(&c.address.district)
-                    .bind(&c.address.street)
-                    .bind(&c.address.postal_code)
-                    .bind(c.created_at)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-                    for charge in &o.weight_charges {
-                        sqlx::query("INSERT INTO order_weight_charges (order_id, hs_prefix, grams) VALUES ($1, $2, $3)")
+                /// Writes every order of the checkout, their lines, weight charges and
+                /// `order.placed` events: one statement per table, whatever the cart's size.
+                async fn insert_orders(conn: &mut Conn, c: &NewCheckout) -> StoreResult<()> {
+                    const ORDER_COLUMNS: usize = 12;
+                    let sql = format!(
+                        "INSERT INTO orders (quota_year, recipient, recipient_phone, province, city, district, street, \
+                         postal_code, created_at, updated_at, payment_id, buyer_id, quota_id_number_hash, status, \
+                         id, merchant_id, regime, fx_rate_micros, goods_fen, freight_fen, duty_fen, \
+                         consumption_tax_fen, vat_fen, tax_fen, total_fen, weight_g) \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, 'paid', \
+                         o.column1, o.column2, o.column3, o.column4, o.column5, o.column6, o.column7, o.column8, \
+                         o.column9, o.column10, o.column11, o.column12 FROM (VALUES {}) AS o",
+                        value_rows(13, c.orders.len(), ORDER_COLUMNS)
+                    );
+                    let mut orders = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(i64::from(c.quota_year))
+                        .bind(&c.address.recipient)
+                        .bind(&c.address.phone)
+                        .bind(&c.address.province)
+                        .bind(&c.address.city)
+                        .bind(&c.address.district)
+                        .bind(&c.address.street)
+                        .bind(&c.address.postal_code)
+                        .bind(c.created_at)
+                        .bind(c.payment_id.as_uuid())
+                        .bind(c.buyer_id.as_uuid())
+                        .bind(&c.id_number_hash);
+                    for o in &c.orders {
+                        orders = orders
                             .bind(o.id.as_uuid())
-                            .bind(&charge.hs_prefix)
-                            .bind(charge.grams)
-                            .execute(&mut *conn)
-                            .await
-                            .map_err(backend)?;
+                            .bind(o.merchant_id.as_uuid())
+                            .bind(&o.regime)
+                            .bind(o.fx_rate_micros)
+                            .bind(o.amounts.goods.minor())
+                            .bind(o.amounts.freight.minor())
+                            .bind(o.amounts.duty.minor())
+                            .bind(o.amounts.consumption_tax.minor())
+                            .bind(o.amounts.vat.minor())
+                            .bind(o.tax.minor())
+                            .bind(o.total.minor())
+                            .bind(o.weight_g);
                     }
-                    for (line_no, l) in o.lines.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO order_lines (order_id, line_no, product_id, sku, title_en, title_zh, tax_class, \
-                             hs_code, quantity, unit_price_usd_cents, unit_price_fen, goods_fen, freight_fen, duty_fen, \
-                             consumption_tax_fen, vat_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                             $13, $14, $15, $16)",
-                        )
-                        .bind(o.id.as_uuid())
-                        .bind(line_no as i64 + 1)
-                        .bind(l.product_id.as_uuid())
-                        .bind(&l.sku)
-                        .bind(&l.title_en)
-                        .bind(&l.title_zh)
-                        .bind(&l.tax_class)
-                        .bind(&l.hs_code)
-                        .bind(l.quantity)
-                        .bind(l.unit_price_usd_cents)
-                        .bind(l.unit_price.minor())
-                        .bind(l.amounts.goods.minor())
-                        .bind(l.amounts.freight.minor())
-                        .bind(l.amounts.duty.minor())
-                        .bind(l.amounts.consumption_tax.minor())
-                        .bind(l.amounts.vat.minor())
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
+                    orders.execute(&mut *conn).await.map_err(backend)?;
+
+                    let lines: Vec<(OrderId, i64, &OrderLine)> = c
+                        .orders
+                        .iter()
+                        .flat_map(|o| o.lines.iter().enumerate().map(move |(i, l)| (o.id, i as i64 + 1, l)))
+                        .collect();
+                    let sql = format!(
+                        "INSERT INTO order_lines (order_id, line_no, product_id, sku, title_en, title_zh, tax_class, \
+                         hs_code, quantity, unit_price_usd_cents, unit_price_fen, goods_fen, freight_fen, duty_fen, \
+                         consumption_tax_fen, vat_fen) VALUES {}",
+                        value_rows(1, lines.len(), 16)
+                    );
+                    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (order_id, line_no, l) in &lines {
+                        insert = insert
+                            .bind(order_id.as_uuid())
+                            .bind(*line_no)
+                            .bind(l.product_id.as_uuid())
+                            .bind(&l.sku)
+                            .bind(&l.title_en)
+                            .bind(&l.title_zh)
+                            .bind(&l.tax_class)
+                            .bind(&l.hs_code)
+                            .bind(l.quantity)
+                            .bind(l.unit_price_usd_cents)
+                            .bind(l.unit_price.minor())
+                            .bind(l.amounts.goods.minor())
+                            .bind(l.amounts.freight.minor())
+                            .bind(l.amounts.duty.minor())
+                            .bind(l.amounts.consumption_tax.minor())
+                            .bind(l.amounts.vat.minor());
                     }
-                    let payload = $crate::serde_json::json!({ "order_id": o.id.to_string(), "status": "paid" }).to_string();
-                    Self::insert_outbox(conn, "order.placed", o.id.as_uuid(), payload, c.created_at).await
+                    insert.execute(&mut *conn).await.map_err(backend)?;
+
+                    let charges: Vec<(OrderId, &WeightCharge)> =
+                        c.orders.iter().flat_map(|o| o.weight_charges.iter().map(move |w| (o.id, w))).collect();
+                    if !charges.is_empty() {
+                        let sql = format!(
+                            "INSERT INTO order_weight_charges (order_id, hs_prefix, grams) VALUES {}",
+                            value_rows(1, charges.len(), 3)
+                        );
+                        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+                        for (order_id, charge) in &charges {
+                            insert = insert.bind(order_id.as_uuid()).bind(&charge.hs_prefix).bind(charge.grams);
+                        }
+                        insert.execute(&mut *conn).await.map_err(backend)?;
+                    }
+
+                    let sql = format!(
+                        "INSERT INTO outbox (topic, aggregate_id, payload, created_at, attempts) \
+                         SELECT 'order.placed', e.column1, e.column2, $1, 0 FROM (VALUES {}) AS e",
+                        value_rows(2, c.orders.len(), 2)
+                    );
+                    let mut events = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(c.created_at);
+                    for o in &c.orders {
+                        let payload = $crate::serde_json::json!({ "order_id": o.id.to_string(), "status": "paid" });
+                        events = events.bind(o.id.as_uuid()).bind(payload.to_string());
+                    }
+                    events.execute(&mut *conn).await.map_err(backend)?;
+                    Ok(())
                 }
             }
 
@@ -524,7 +579,7 @@ macro_rules! impl_buy_store {
                     if cart.rows_affected() == 0 {
                         return Ok(Err(CheckoutRefusal::CartCheckedOut));
                     }
-                    if let Err(refusal) = Self::take_stock(&mut tx, &c).await? {
+                    if let Err(refusal) = Self::take_stock(&mut tx, &c, $backend == "postgres").await? {
                         return Ok(Err(refusal));
                     }
                     let dutiable: i64 = c.orders.iter().map(|o| o.amounts.goods.minor() + o.amounts.freight.minor()).sum();
@@ -577,9 +632,7 @@ macro_rules! impl_buy_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
-                    for order in &c.orders {
-                        Self::insert_order(&mut tx, &c, order).await?;
-                    }
+                    Self::insert_orders(&mut tx, &c).await?;
                     // Only while the key is still this request's unanswered claim: a
                     // request that lost it (taken over after a stall) must not answer.
                     let answered = sqlx::query(

@@ -90,7 +90,7 @@ macro_rules! user_columns {
 #[macro_export]
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
-        $crate::impl_buy_store!($store, $db);
+        $crate::impl_buy_store!($store, $db, $backend);
         $crate::impl_search_feed_store!($store, $db);
         $crate::impl_storefront_store!($store, $db);
         $crate::impl_impact_store!($store, $db, $backend);
@@ -298,6 +298,22 @@ macro_rules! impl_store {
                             .await
                             .map_err(backend)?;
                     row.map(Merchant::try_from).transpose()
+                }
+
+                async fn merchants_by_ids(&self, ids: &[MerchantId]) -> StoreResult<Vec<Merchant>> {
+                    if ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let sql = format!(
+                        concat!("SELECT ", $crate::merchant_columns!(), " FROM merchants WHERE id IN ({})"),
+                        $crate::buy_rows::placeholders(1, ids.len())
+                    );
+                    let mut query = sqlx::query_as::<_, MerchantRow>(sqlx::AssertSqlSafe(sql));
+                    for id in ids {
+                        query = query.bind(id.as_uuid());
+                    }
+                    let rows = query.fetch_all(&self.pool).await.map_err(backend)?;
+                    rows.into_iter().map(Merchant::try_from).collect()
                 }
 
                 async fn update_merchant(&self, m: Merchant) -> StoreResult<Merchant> {

@@ -56,6 +56,9 @@ pub trait MerchantStore: Send + Sync {
     /// Fails with `Conflict("owner")` when the user already has a merchant.
     async fn create_merchant(&self, merchant: NewMerchant) -> StoreResult<Merchant>;
     async fn merchant(&self, id: MerchantId) -> StoreResult<Option<Merchant>>;
+    /// The merchants among `ids` that exist, in no particular order: one query for a
+    /// cart's merchants, however many.
+    async fn merchants_by_ids(&self, ids: &[MerchantId]) -> StoreResult<Vec<Merchant>>;
     /// Saves the profile fields of `merchant` (everything but owner, status and
     /// created_at, which have their own paths) and, in the same transaction, re-runs
     /// the listing check of its products (its food registration and fulfilment mode

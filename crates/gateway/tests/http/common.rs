@@ -62,17 +62,24 @@ pub async fn spawn() -> TestServer {
 
 /// Starts a server after letting the test adjust its settings.
 pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
-    spawn_full(adjust, None).await
+    spawn_full(adjust, None, true).await
+}
+
+/// A server without the search follower beside it: the only SQL it runs is its
+/// requests' own (the statement-count test counts them).
+pub async fn spawn_quiet() -> TestServer {
+    spawn_full(|_| {}, None, false).await
 }
 
 /// Starts a server that pays through `provider` instead of the sandbox.
 pub async fn spawn_paying_with(provider: std::sync::Arc<dyn gateway_app::payments::PaymentProvider>) -> TestServer {
-    spawn_full(|_| {}, Some(provider)).await
+    spawn_full(|_| {}, Some(provider), true).await
 }
 
 async fn spawn_full(
     adjust: impl FnOnce(&mut Settings),
     provider: Option<std::sync::Arc<dyn gateway_app::payments::PaymentProvider>>,
+    follower: bool,
 ) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, guard) = match std::env::var("GATEWAY_TEST_DATABASE_URL") {
@@ -101,9 +108,14 @@ async fn spawn_full(
     let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(gateway::run(app, listener, async move {
+    let shutdown = async move {
         let _ = rx.await;
-    }));
+    };
+    if follower {
+        tokio::spawn(gateway::run(app, listener, shutdown));
+    } else {
+        tokio::spawn(gateway_web::serve(app, listener, shutdown));
+    }
     TestServer { base, client: reqwest::Client::new(), settings, shutdown: Some(tx), _dir: dir, _db: guard }
 }
 
