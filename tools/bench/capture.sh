@@ -1,9 +1,9 @@
 #!/bin/bash
-# capture.sh URL LOG OUT: places one order of 2 lines through the API of the server at
+# capture.sh URL LOG OUT: places one order of ITEMS lines (default 1) through the API of the server at
 # URL (a consumer signs up and verifies an identity first, outside the capture) and
 # cuts LOG — the PostgreSQL log with log_statement = 'all' on the server's database,
 # or the server's own log with GATEWAY_LOG=warn,sqlx::query=debug — into the
-# statements of each request: OUT.cart.log (POST /api/v1/carts), OUT.items.log (two
+# statements of each request: OUT.cart.log (POST /api/v1/carts), OUT.items.log (the
 # PUT …/items/…) and OUT.checkout.log (POST /api/v1/checkout), and OUT.response.json.
 # The load merchant's products must exist (run gateway-load once first).
 set -euo pipefail
@@ -13,7 +13,7 @@ post() { curl -sf -X "$1" "$H$2" -H 'content-type: application/json' ${TOK:+-H "
 TOK=
 MTOK=$(post POST /api/v1/auth/login -d '{"email":"load-merchant@load.gateway.test","password":"load-merchant-password"}' | json 'd["token"]')
 MID=$(curl -sf "$H/api/v1/me/merchant" -H "authorization: Bearer $MTOK" | json 'd["id"]')
-mapfile -t P < <(curl -sf "$H/api/v1/merchants/$MID/products?limit=2" | json '"\n".join(p["id"] for p in d["items"])')
+mapfile -t P < <(curl -sf "$H/api/v1/merchants/$MID/products?limit=${ITEMS:-1}" | json '"\n".join(p["id"] for p in d["items"])')
 E="capture-$RANDOM$RANDOM@load.gateway.test"
 TOK=$(post POST /api/v1/auth/signup -d "{\"email\":\"$E\",\"password\":\"capture-password\",\"role\":\"consumer\"}" | json 'd["token"]')
 ID=$(python3 -c "
