@@ -49,7 +49,9 @@ fn parse_items(text: &str) -> Option<(usize, usize)> {
 impl Config {
     pub fn from_env(default_host: Option<&str>) -> Result<Config, String> {
         let hosts: Vec<String> = match var("LOAD_HOSTS") {
-            Some(list) => list.split(',').map(|h| h.trim().trim_end_matches('/').to_string()).filter(|h| !h.is_empty()).collect(),
+            Some(list) => {
+                list.split(',').map(|h| h.trim().trim_end_matches('/').to_string()).filter(|h| !h.is_empty()).collect()
+            }
             None => vec![default_host.unwrap_or(DEFAULT_HOST).trim_end_matches('/').to_string()],
         };
         if hosts.is_empty() {

@@ -37,9 +37,9 @@ pub fn get() -> &'static Fixtures {
 pub async fn setup(user: &mut GooseUser) -> TransactionResult {
     let config = Config::get();
     user.set_base_url(&config.hosts[0])?;
-    let operator = login(user, &config.operator_email, &config.operator_password)
-        .await
-        .map_err(|e| format!("signing in the operator {} (LOAD_OPERATOR_EMAIL/PASSWORD): {e}", config.operator_email))?;
+    let operator = login(user, &config.operator_email, &config.operator_password).await.map_err(|e| {
+        format!("signing in the operator {} (LOAD_OPERATOR_EMAIL/PASSWORD): {e}", config.operator_email)
+    })?;
     ensure_fx_rate(user, &operator).await?;
     let checkout_products = checkout_products(user, &operator, config.checkout_products).await?;
     let catalog = catalog(user, config.catalog).await?;
@@ -64,8 +64,7 @@ async fn ensure_fx_rate(user: &mut GooseUser, operator: &str) -> TransactionResu
     let status = user.request(request).await?.response.map(|r| r.status().as_u16()).unwrap_or(0);
     if status == 404 {
         let body = json!({ "rate": "7.1" });
-        call(user, GooseMethod::Put, "/api/v1/admin/fx/USD/CNY", "setup: fx", Some(operator), Some(&body), 200)
-            .await?;
+        call(user, GooseMethod::Put, "/api/v1/admin/fx/USD/CNY", "setup: fx", Some(operator), Some(&body), 200).await?;
     }
     Ok(())
 }
@@ -144,8 +143,11 @@ async fn checkout_products(
 async fn merchant_profile(user: &mut GooseUser, token: &str) -> Result<Value, Box<TransactionError>> {
     // 404 until the account registered its business.
     let builder = user.get_request_builder(&GooseMethod::Get, "/api/v1/me/merchant")?.bearer_auth(token);
-    let request =
-        GooseRequest::builder().path("/api/v1/me/merchant").name("setup: merchant").set_request_builder(builder).build();
+    let request = GooseRequest::builder()
+        .path("/api/v1/me/merchant")
+        .name("setup: merchant")
+        .set_request_builder(builder)
+        .build();
     let response = user.request(request).await?.response?;
     if response.status().as_u16() == 200 {
         return Ok(response.json().await?);

@@ -10,8 +10,8 @@ mod summary;
 
 use config::Config;
 use fixtures::setup;
-use scenarios::{checkout, pick_host, product_api, product_page, search, sign_up_consumer};
 use goose::prelude::*;
+use scenarios::{checkout, pick_host, product_api, product_page, search, sign_up_consumer};
 
 /// `--host URL`, `--host=URL` or `-H URL` from goose's command line, to default
 /// LOAD_HOSTS to.

@@ -36,10 +36,12 @@ pub async fn sign_up_consumer(user: &mut GooseUser) -> TransactionResult {
     let n = CONSUMERS.fetch_add(1, Ordering::Relaxed);
     let email = format!("load-{}-{}-{n}@load.gateway.test", Config::get().tag, user.weighted_users_index);
     let body = json!({ "email": email, "password": CONSUMER_PASSWORD, "role": "consumer" });
-    let answer = call(user, GooseMethod::Post, "/api/v1/auth/signup", "consumer: signup", None, Some(&body), 201).await?;
+    let answer =
+        call(user, GooseMethod::Post, "/api/v1/auth/signup", "consumer: signup", None, Some(&body), 201).await?;
     let token = str_field(&answer, "/token")?.to_string();
     let identity = json!({ "real_name": "张三", "id_number": random_id_number(), "phone": "13800138000" });
-    call(user, GooseMethod::Put, "/api/v1/me/identity", "consumer: identity", Some(&token), Some(&identity), 200).await?;
+    call(user, GooseMethod::Put, "/api/v1/me/identity", "consumer: identity", Some(&token), Some(&identity), 200)
+        .await?;
     user.set_session_data(Consumer { token, spent_fen: 0 });
     Ok(())
 }
@@ -96,7 +98,8 @@ pub async fn checkout(user: &mut GooseUser) -> TransactionResult {
         all.truncate(count);
         (all, format!("load-{:032x}", rng.random::<u128>()))
     };
-    let cart = call::<Value>(user, GooseMethod::Post, "/api/v1/carts", "/api/v1/carts", Some(&token), None, 201).await?;
+    let cart =
+        call::<Value>(user, GooseMethod::Post, "/api/v1/carts", "/api/v1/carts", Some(&token), None, 201).await?;
     let cart_id = str_field(&cart, "/id")?.to_string();
     for product in &products {
         let path = format!("/api/v1/carts/{cart_id}/items/{product}");
@@ -109,9 +112,16 @@ pub async fn checkout(user: &mut GooseUser) -> TransactionResult {
         "address": { "recipient": "张三", "phone": "13800138000", "province": "上海市", "city": "上海市",
                      "district": "浦东新区", "street": "世纪大道100号", "postal_code": "200120" },
     });
-    let answer = call_with(user, GooseMethod::Post, "/api/v1/checkout", "/api/v1/checkout", Some(&token), Some(&body), 201, |rb| {
-        rb.header("Idempotency-Key", key)
-    })
+    let answer = call_with(
+        user,
+        GooseMethod::Post,
+        "/api/v1/checkout",
+        "/api/v1/checkout",
+        Some(&token),
+        Some(&body),
+        201,
+        |rb| rb.header("Idempotency-Key", key),
+    )
     .await?;
     let amount = str_field(&answer, "/payment/amount")?;
     let fen = parse_fen(amount).ok_or_else(|| format!("payment.amount {amount} is not money"))?;

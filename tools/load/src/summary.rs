@@ -9,7 +9,14 @@ fn ms(us: u64) -> f64 {
     us as f64 / 1000.0
 }
 
-fn line(kind: &str, name: &str, ok: usize, failed: usize, seconds: usize, times: &GooseRequestMetricTimingData) -> String {
+fn line(
+    kind: &str,
+    name: &str,
+    ok: usize,
+    failed: usize,
+    seconds: usize,
+    times: &GooseRequestMetricTimingData,
+) -> String {
     let per_s = if seconds == 0 { 0.0 } else { ok as f64 / seconds as f64 };
     format!(
         "SUMMARY {kind} ok={ok} failed={failed} seconds={seconds} per_s={per_s:.1} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} name=\"{name}\"",

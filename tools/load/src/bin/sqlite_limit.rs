@@ -158,10 +158,14 @@ fn fixed_value(kind: &str, value: Option<&str>) -> anyhow::Result<Value> {
         "null" => Value::Null,
         "int" => Value::Integer(v.parse()?),
         "text" => Value::Text(v.to_string()),
-        "uuid" => Value::Blob((0..16).map(|i| u8::from_str_radix(&v.replace('-', "")[2 * i..2 * i + 2], 16)).collect::<Result<_, _>>()?),
+        "uuid" => Value::Blob(
+            (0..16).map(|i| u8::from_str_radix(&v.replace('-', "")[2 * i..2 * i + 2], 16)).collect::<Result<_, _>>()?,
+        ),
         "blob" => {
             let h = v.trim_start_matches("\\x");
-            Value::Blob((0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16)).collect::<Result<_, _>>()?)
+            Value::Blob(
+                (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16)).collect::<Result<_, _>>()?,
+            )
         }
         other => bail!("unknown parameter type {other}"),
     })
