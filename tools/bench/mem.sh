@@ -25,7 +25,8 @@ if [ "${FRESH:-0}" = 1 ]; then
   psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 fi
 PRODUCTS=$(psql "$PG/$DB" -Atc "SELECT COUNT(*) FROM products" 2>/dev/null || echo 0)
-FOR_SALE=$(psql "$PG/$DB" -Atc "SELECT COUNT(*) FROM products WHERE status = 'listed'" 2>/dev/null || echo 0)
+# What the index holds: listed products of active merchants.
+FOR_SALE=$(psql "$PG/$DB" -Atc "SELECT COUNT(*) FROM products p JOIN merchants m ON m.id = p.merchant_id WHERE p.status = 'listed' AND m.status = 'active'" 2>/dev/null || echo 0)
 START=$(date +%s)
 GATEWAY_LOG=info "$GATEWAY_BIN" --data-dir "$WORK/data" --database-url "$PG/$DB" serve --addr "127.0.0.1:$PORT" \
   > "$WORK/server.log" 2>&1 &
@@ -33,7 +34,8 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
 rss() { echo $(( $(ps -o rss= -p "$PID") / 1024 )); }
 for _ in $(seq 1 1800); do curl -sf "$URL/healthz" >/dev/null && break; sleep 1; done
-# The index is (re)built from the database at start; wait until search sees the catalog.
+# The index is (re)built from the database at start, before the server listens (its
+# peak shows in VmHWM); then wait until search sees the catalog.
 PEAK_BUILD=0
 for _ in $(seq 1 3600); do
   r=$(rss); [ "$r" -gt "$PEAK_BUILD" ] && PEAK_BUILD=$r
@@ -44,7 +46,7 @@ done
 echo "== $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD); $PG/$DB: $PRODUCTS products ($FOR_SALE listed), search total $total; ready after $(( $(date +%s) - START )) s; RSS peak while starting $PEAK_BUILD MiB"
 sleep 10
 IDLE=$(rss)
-echo "== idle RSS: $IDLE MiB (VmHWM $(( $(grep VmHWM /proc/$PID/status | awk '{print $2}') / 1024 )) MiB)"
+echo "== idle RSS: $IDLE MiB ($(grep -E 'RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | tr '\n' ' ')VmHWM $(( $(grep VmHWM /proc/$PID/status | awk '{print $2}') / 1024 )) MiB)"
 ( while kill -0 "$PID" 2>/dev/null; do rss; sleep 1; done ) > "$WORK/rss.txt" 2>/dev/null &
 SAMPLER=$!
 "$LOAD_BIN" --host "$URL" --scenarios mix -u "$USERS" -r "$USERS" -t "${SECONDS_EACH}s" --no-telnet --quiet > "$WORK/load.out" 2>&1
