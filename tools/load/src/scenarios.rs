@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A consumer stops ordering and a new one signs up before its year's spending would
 /// come near the 26,000.00 CNY annual limit (fen).
-const ROTATE_AFTER_FEN: i64 = 24_000_00;
+const ROTATE_AFTER_FEN: i64 = 2_400_000;
 const CONSUMER_PASSWORD: &str = "load-consumer-password";
 static CONSUMERS: AtomicU64 = AtomicU64::new(0);
 
