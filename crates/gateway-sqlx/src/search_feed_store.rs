@@ -89,10 +89,12 @@ macro_rules! impl_search_feed_store {
                 ) -> StoreResult<Vec<CatalogEntry>> {
                     let rows: Vec<CatalogRow> = sqlx::query_as(concat!(
                         $crate::catalog_select!(),
-                        "WHERE p.status = 'listed' AND m.status = 'active' AND ($1 IS NULL OR p.id > $1) \
-                         ORDER BY p.id LIMIT $2"
+                        "WHERE p.status = 'listed' AND m.status = 'active' AND p.id > $1 ORDER BY p.id LIMIT $2"
                     ))
-                    .bind(after.map(|id| id.as_uuid()))
+                    // The first page starts after the nil id (below every UUIDv7) rather
+                    // than at `$1 IS NULL OR …`: a generic plan of that OR cannot use the
+                    // primary key's range, and scanned a million-row table per page.
+                    .bind(after.map_or($crate::uuid::Uuid::nil(), |id| id.as_uuid()))
                     .bind(i64::from(limit))
                     .fetch_all(&self.pool)
                     .await
