@@ -216,3 +216,67 @@ async fn a_checkout_runs_the_same_statements_whatever_the_cart_size() {
         reference.display()
     );
 }
+
+/// `sql` with every parameter, `$3` or pgbench's `:name` with its `::type` cast,
+/// written `?`.
+fn unparameterized(sql: &str) -> String {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut chars = sql.chars().peekable();
+    let mut previous = ' ';
+    while let Some(c) = chars.next() {
+        let starts_parameter = match c {
+            '$' => chars.peek().is_some_and(char::is_ascii_digit),
+            // Not the second colon of a cast ("x::text").
+            ':' => previous != ':' && chars.peek().is_some_and(|&n| ident(n)),
+            _ => false,
+        };
+        previous = c;
+        if !starts_parameter {
+            out.push(c);
+            continue;
+        }
+        while chars.peek().is_some_and(|&n| ident(n)) {
+            chars.next();
+        }
+        // A cast after the parameter: "::uuid", "::timestamptz".
+        let mut ahead = chars.clone();
+        if ahead.next() == Some(':') && ahead.next() == Some(':') {
+            chars.next();
+            chars.next();
+            while chars.peek().is_some_and(|&n| ident(n)) {
+                chars.next();
+            }
+        }
+        out.push('?');
+    }
+    out
+}
+
+#[test]
+fn parameters_are_written_alike() {
+    assert_eq!(unparameterized("WHERE id = $12 AND t = $1"), "WHERE id = ? AND t = ?");
+    assert_eq!(unparameterized("WHERE id = :cart::uuid AND t = :ts"), "WHERE id = ? AND t = ?");
+    assert_eq!(unparameterized("status = 'paid' AND x::text = y"), "status = 'paid' AND x::text = y");
+}
+
+/// tools/bench/checkout.pgbench, the limit Gateway is measured against, runs the very
+/// statements of a checkout: those the server was recorded sending, in order, with
+/// pgbench variables in place of the parameters (and `BEGIN`, which sqlx sends
+/// without logging it).
+#[test]
+fn the_pgbench_script_runs_the_checkouts_statements() {
+    let bench = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/bench");
+    let script = std::fs::read_to_string(bench.join("checkout.pgbench")).unwrap();
+    let reference = std::fs::read_to_string(bench.join("checkout-statements-postgres.sql")).unwrap();
+    let (_, checkout) = script.split_once("-- POST /api/v1/checkout").expect("the checkout's section in the script");
+    let scripted: Vec<String> = checkout
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("--") && !l.starts_with('\\') && *l != "BEGIN;")
+        .map(unparameterized)
+        .collect();
+    let recorded: Vec<String> = reference.lines().filter(|l| !l.is_empty()).map(unparameterized).collect();
+    assert_eq!(scripted, recorded, "tools/bench/checkout.pgbench has drifted from the checkout's SQL");
+}
