@@ -228,6 +228,9 @@ async fn the_academy_shows_its_lessons_in_both_languages() {
     assert!(page.body.contains("<h2>The positive list and the 5,000 / 26,000 limits</h2>"));
     assert!(page.body.contains("5,000.00 CNY per order (单次交易限值)"));
     assert!(page.body.contains("GACC Decree No. 248 (海关总署令第248号)"));
+    // Rendered from Markdown, each lesson's own "# title" left to the page's h2.
+    assert!(page.body.contains("<p><strong>General trade (一般贸易).</strong>"), "{}", page.body);
+    assert!(!page.body.contains("# CBEC or general trade?"));
     let zh = b.get("/merchant/academy?lang=zh-CN").await;
     assert!(zh.body.contains("<h1>Gateway 学院</h1>"));
     assert!(zh.body.contains("<h2>食品：海关总署第248号令</h2>"));
