@@ -28,6 +28,7 @@ pub mod scenarios;
 pub mod search;
 pub mod search_page;
 pub mod secrets;
+pub mod seed;
 pub mod storefront;
 pub mod tax_classes;
 pub mod vault;

@@ -8,6 +8,7 @@
 //! the backend crates.
 
 mod admin_store;
+pub mod bulk_load;
 pub mod buy_rows;
 mod buy_store;
 mod food_readiness_store;
@@ -99,6 +100,7 @@ macro_rules! impl_store {
         $crate::impl_merchant_portal_store!($store, $db);
         $crate::impl_food_readiness_store!($store, $db);
         $crate::impl_import_store!($store, $db);
+        $crate::impl_bulk_load_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

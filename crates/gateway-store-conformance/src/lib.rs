@@ -154,6 +154,7 @@ macro_rules! store_conformance_tests {
             merchant_portal_orders_and_sales,
             food_readiness_products_and_confirmations,
             imports_products_by_sku_and_uploads_used_once,
+            bulk_load_rows_read_back_like_written_ones,
         );
     };
 }
@@ -191,6 +192,7 @@ mod tests {
             include_str!("scenarios/buy/merchant_portal.rs"),
             include_str!("scenarios/food_readiness.rs"),
             include_str!("scenarios/imports.rs"),
+            include_str!("scenarios/bulk_load.rs"),
             include_str!("scenarios/positive_list.rs"),
         ]
         .concat();

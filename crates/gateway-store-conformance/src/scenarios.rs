@@ -274,6 +274,8 @@ mod food_readiness;
 pub use food_readiness::*;
 mod imports;
 pub use imports::*;
+mod bulk_load;
+pub use bulk_load::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

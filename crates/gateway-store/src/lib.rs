@@ -7,6 +7,7 @@
 //! against each.
 
 mod admin;
+mod bulk_load;
 mod buy;
 mod error;
 mod food_readiness;
@@ -18,6 +19,7 @@ mod search_feed;
 mod storefront;
 
 pub use admin::{AdminStore, FreightSettings, TaxClassUpdate};
+pub use bulk_load::{BulkBatch, BulkLoadStore, BulkMerchant, CATALOG_RELOADED};
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
 pub use food_readiness::{FoodReadinessData, FoodReadinessStore, ReadinessAck};
@@ -187,6 +189,7 @@ pub trait Store:
     + ImpactStore
     + FoodReadinessStore
     + ImportStore
+    + BulkLoadStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

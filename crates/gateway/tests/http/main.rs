@@ -23,4 +23,5 @@ mod positive_list;
 mod scenarios;
 mod search;
 mod search_pages;
+mod seed;
 mod startup;

@@ -28,7 +28,7 @@ async fn english_product(s: &TestServer, token: &str, merchant: &str, title: &st
     product(s, token, merchant, overrides).await
 }
 
-fn search_path(query: &[(&str, &str)]) -> String {
+pub(crate) fn search_path(query: &[(&str, &str)]) -> String {
     let encoded: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect::<Vec<_>>();
     format!("/api/v1/search?{}", encoded.join("&"))
 }
