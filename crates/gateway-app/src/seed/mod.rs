@@ -176,7 +176,12 @@ impl App {
             let mut templates = Vec::with_capacity(archetype.products.len());
             let mut sells_food = false;
             for input in &archetype.products {
-                let fields = merge_fields(None, input)?;
+                let mut fields = merge_fields(None, input)?;
+                // An English-only template gets the glossary's Chinese title, as a
+                // merchant who accepts the suggestion the portal offers.
+                if fields.title_zh.is_none() {
+                    fields.title_zh = self.suggest_title_zh(&fields.title_en);
+                }
                 let class =
                     self.store.tax_class(&fields.tax_class).await?.ok_or_else(|| {
                         AppError::field("tax_class", format!("{} is not a tax class", fields.tax_class))
