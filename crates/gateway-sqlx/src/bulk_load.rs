@@ -6,7 +6,7 @@
 //! rows exactly like the ones its use cases wrote.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use gateway_store::{BulkBatch, StoreError, StoreResult};
 use std::fmt::Write as _;
 use uuid::Uuid;
@@ -235,9 +235,7 @@ pub fn copy_row(out: &mut String, row: &[Cell<'_>]) {
             out.push('\t');
         }
         match cell {
-            Cell::Uuid(u) => {
-                let _ = write!(out, "{}", u.hyphenated());
-            }
+            Cell::Uuid(u) => out.push_str(u.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
             Cell::Text(t) | Cell::OptText(Some(t)) => copy_text(out, t),
             Cell::Owned(t) => copy_text(out, t),
             Cell::OptText(None) | Cell::OptInt(None) => out.push_str("\\N"),
@@ -246,7 +244,18 @@ pub fn copy_row(out: &mut String, row: &[Cell<'_>]) {
             }
             Cell::Bool(b) => out.push(if *b { 't' } else { 'f' }),
             Cell::Time(t) => {
-                let _ = write!(out, "{}", t.format("%Y-%m-%d %H:%M:%S%.6f+00"));
+                // Written by hand: chrono's format() parses its pattern on every call.
+                let _ = write!(
+                    out,
+                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}+00",
+                    t.year(),
+                    t.month(),
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second(),
+                    t.timestamp_subsec_micros()
+                );
             }
             Cell::Bytes(bytes) => {
                 // bytea hex input, its backslash escaped for the COPY text format.

@@ -141,15 +141,49 @@ impl App {
             vault: self.vault.clone(),
             today: crate::identity::china_today(),
         });
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(BulkBatch, u64)>(2);
+        let (sender, receiver) = tokio::sync::mpsc::channel::<(BulkBatch, u64)>(2);
         let producer = tokio::task::spawn_blocking(move || generator.run(&sender));
+        // PostgreSQL loads two batches at once, one per core (each batch holds its
+        // merchants' products and its consumers' identities, so batches are
+        // independent); SQLite has one writer, so one loader.
+        let loaders = if self.store.backend() == "postgres" { 2 } else { 1 };
+        let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
+        let (done, mut loaded) = tokio::sync::mpsc::unbounded_channel::<AppResult<SeedCounts>>();
+        for _ in 0..loaders {
+            let (app, receiver, done) = (self.clone(), receiver.clone(), done.clone());
+            tokio::spawn(async move {
+                loop {
+                    let next = receiver.lock().await.recv().await;
+                    let Some((batch, for_sale)) = next else { break };
+                    let rows = SeedCounts {
+                        merchants: batch.merchants.len() as u64,
+                        products: batch.products.len() as u64,
+                        for_sale,
+                        consumers: batch.identities.len() as u64,
+                    };
+                    let result = app.store.bulk_load(&batch).await.map(|()| rows).map_err(AppError::from);
+                    let failed = result.is_err();
+                    if done.send(result).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
         let mut counts = SeedCounts::default();
-        while let Some((batch, for_sale)) = receiver.recv().await {
-            self.store.bulk_load(&batch).await?;
-            counts.merchants += batch.merchants.len() as u64;
-            counts.products += batch.products.len() as u64;
-            counts.for_sale += for_sale;
-            counts.consumers += batch.identities.len() as u64;
+        while let Some(result) = loaded.recv().await {
+            let rows = match result {
+                Ok(rows) => rows,
+                Err(error) => {
+                    // Stop the generator and the other loader.
+                    receiver.lock().await.close();
+                    return Err(error);
+                }
+            };
+            counts.merchants += rows.merchants;
+            counts.products += rows.products;
+            counts.for_sale += rows.for_sale;
+            counts.consumers += rows.consumers;
             progress(&counts);
         }
         producer.await.map_err(|e| AppError::Internal(gateway_store::StoreError::backend(e)))??;
