@@ -100,8 +100,11 @@ pub const IDENTITIES: Table = Table {
     ],
 };
 
+/// A table's rows of cells.
+pub type Rows<'a> = Vec<Vec<Cell<'a>>>;
+
 /// The batch as rows of cells, table by table in foreign-key order.
-pub fn batch_rows(batch: &BulkBatch) -> StoreResult<Vec<(&'static Table, Vec<Vec<Cell<'_>>>)>> {
+pub fn batch_rows(batch: &BulkBatch) -> StoreResult<Vec<(&'static Table, Rows<'_>)>> {
     let users = batch
         .users
         .iter()
