@@ -101,7 +101,7 @@ fn new_salt() -> Result<SaltString, argon2::password_hash::Error> {
 
 /// argon2id with the crate's defaults (19 MiB, 2 passes: OWASP's minimum). Runs on
 /// the blocking pool: a hash takes tens of milliseconds of CPU.
-async fn hash_password(password: Password) -> AppResult<String> {
+pub(crate) async fn hash_password(password: Password) -> AppResult<String> {
     tokio::task::spawn_blocking(move || {
         let salt = new_salt()?;
         Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())

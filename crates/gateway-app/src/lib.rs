@@ -30,6 +30,7 @@ pub mod scenarios;
 pub mod search;
 pub mod search_page;
 pub mod secrets;
+pub mod seed;
 pub mod sourcing;
 pub mod storefront;
 pub mod tax_classes;

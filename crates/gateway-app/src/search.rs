@@ -11,7 +11,7 @@ use crate::{App, AppError, AppResult};
 use gateway_core::merchant::UsState;
 use gateway_core::{Cny, FxRate, MerchantId, OrderId, ProductId, Usd};
 use gateway_search::{SearchDocument, SearchQuery, SearchResults, Sort};
-use gateway_store::{CatalogEntry, OutboxEvent};
+use gateway_store::{CATALOG_RELOADED, CatalogEntry, OutboxEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
@@ -166,7 +166,8 @@ impl App {
     }
 
     /// Follows the outbox until `shutdown`: at start (rebuilding first when the
-    /// index is new or from an older build), whenever this server changes the
+    /// index is new or from an older build, and whenever a bulk load's
+    /// `catalog.reloaded` event comes by), whenever this server changes the
     /// catalog, and every POLL_INTERVAL for the other servers' changes. Errors are
     /// logged and retried; the index lags but never stops the server.
     pub async fn follow_outbox(&self, shutdown: impl std::future::Future<Output = ()>) {
@@ -198,6 +199,13 @@ impl App {
         loop {
             let after = feed.position.unwrap_or(0);
             let events = self.store.outbox_after(after, FEED_BATCH).await?;
+            if events.iter().any(|e| e.topic == CATALOG_RELOADED && !feed.seen.contains(&e.id)) {
+                // A bulk load (`gateway seed`) wrote the catalog without an event per
+                // product: rebuild from the catalog, which moves the position past it.
+                self.rebuild(&mut feed).await?;
+                applied += 1;
+                continue;
+            }
             let full = events.len() == FEED_BATCH as usize;
             let fresh: Vec<OutboxEvent> = events.into_iter().filter(|e| !feed.seen.contains(&e.id)).collect();
             self.apply(&fresh).await?;

@@ -8,6 +8,7 @@
 //! the backend crates.
 
 mod admin_store;
+pub mod bulk_load;
 pub mod buy_rows;
 mod buy_store;
 pub mod event_store;
@@ -120,6 +121,7 @@ macro_rules! impl_store {
         $crate::impl_import_store!($store, $db);
         $crate::impl_event_store!($store, $db);
         $crate::impl_sourcing_store!($store, $db);
+        $crate::impl_bulk_load_store!($store, $db);
 
         const _: () = {
             use $crate::async_trait::async_trait;

@@ -161,6 +161,7 @@ macro_rules! store_conformance_tests {
             events_last_seats_race,
             sourcing_requests_are_matched_once,
             sourcing_threads_keep_order_and_both_accept,
+            bulk_load_rows_read_back_like_written_ones,
         );
     };
 }
@@ -198,6 +199,7 @@ mod tests {
             include_str!("scenarios/buy/merchant_portal.rs"),
             include_str!("scenarios/food_readiness.rs"),
             include_str!("scenarios/imports.rs"),
+            include_str!("scenarios/bulk_load.rs"),
             include_str!("scenarios/positive_list.rs"),
             include_str!("scenarios/events.rs"),
             include_str!("scenarios/sourcing.rs"),

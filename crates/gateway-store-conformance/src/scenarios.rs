@@ -278,6 +278,8 @@ mod events;
 pub use events::*;
 mod sourcing;
 pub use sourcing::*;
+mod bulk_load;
+pub use bulk_load::*;
 
 // ---------------------------------------------------------------------------------
 // Accounts

@@ -7,6 +7,7 @@
 //! against each.
 
 mod admin;
+mod bulk_load;
 mod buy;
 mod error;
 mod events;
@@ -20,6 +21,7 @@ mod sourcing;
 mod storefront;
 
 pub use admin::{AdminStore, FreightSettings, TaxClassUpdate};
+pub use bulk_load::{BulkBatch, BulkLoadStore, BulkMerchant, CATALOG_RELOADED};
 pub use buy::*;
 pub use error::{StoreError, StoreResult};
 pub use events::{CheckInRefused, Event, EventStore, NewEvent, NewRegistration, Registration, StateRegistrations};
@@ -215,6 +217,7 @@ pub trait Store:
     + ImportStore
     + EventStore
     + SourcingStore
+    + BulkLoadStore
 {
     /// Which engine this is, for logs and /healthz: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

@@ -12,7 +12,7 @@ use gateway_core::merchant::MerchantAction;
 use gateway_core::user::{Email, Password, Role};
 use serde::Deserialize;
 
-const DEMO_JSON: &str = include_str!("demo/demo.json");
+pub(crate) const DEMO_JSON: &str = include_str!("demo/demo.json");
 /// The password of every demo account; demo data is for trying Gateway, never production.
 pub const DEMO_PASSWORD: &str = "gateway-demo";
 pub const DEMO_OPERATOR: &str = "operator@demo.gateway.test";

@@ -9,11 +9,11 @@
 
 use anyhow::Context;
 use gateway::config::Settings;
+use gateway::progress::Progress;
 use gateway_app::import::{ImportEvent, ImportReport};
 use gateway_core::MerchantId;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 pub async fn shopify(settings: &Settings, file: &Path, merchant: &str, apply: bool) -> anyhow::Result<()> {
     let merchant_id: MerchantId =
@@ -45,6 +45,7 @@ async fn run(
     let input =
         std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?);
     let mut bar = Progress::new(size, if apply { "importing" } else { "reading" });
+    let (mut products, mut errors) = (0u64, 0u64);
     let mut out = std::io::stdout().lock();
     let report = app
         .import_shopify_stream(who, merchant_id, input, apply, |event, bytes| {
@@ -67,10 +68,15 @@ async fn run(
                     }
                 };
             }
-            bar.update(bytes, matches!(event, ImportEvent::Error(_)));
+            if matches!(event, ImportEvent::Error(_)) {
+                errors += 1;
+            } else {
+                products += 1;
+            }
+            bar.update(bytes, || format!("{products} products, {errors} failed rows"));
         })
         .await;
-    bar.finish();
+    bar.finish(&format!("{products} products, {errors} failed rows"));
     report.map_err(|e| match e {
         gateway_app::AppError::Validation(errors) => anyhow::anyhow!(
             "{}: nothing was changed: {}",
@@ -92,52 +98,5 @@ fn summary(r: &ImportReport) {
             "Tax classes and HS codes are suggestions (HS codes are placeholders per class): confirm each product's \
              in the merchant portal."
         );
-    }
-}
-
-/// A one-line progress bar on standard error, drawn when it is a terminal, at most
-/// ten times a second.
-struct Progress {
-    total: u64,
-    label: &'static str,
-    products: u64,
-    errors: u64,
-    drawn: Option<Instant>,
-    terminal: bool,
-}
-
-impl Progress {
-    fn new(total: u64, label: &'static str) -> Self {
-        Self { total, label, products: 0, errors: 0, drawn: None, terminal: std::io::stderr().is_terminal() }
-    }
-
-    fn update(&mut self, bytes: u64, error: bool) {
-        if error {
-            self.errors += 1;
-        } else {
-            self.products += 1;
-        }
-        if self.terminal && self.drawn.is_none_or(|t| t.elapsed() >= Duration::from_millis(100)) {
-            self.draw(bytes);
-        }
-    }
-
-    fn draw(&mut self, bytes: u64) {
-        const WIDTH: u64 = 30;
-        // An empty file is read as soon as it is opened.
-        let read = bytes.min(self.total);
-        let done = (read * WIDTH).checked_div(self.total).unwrap_or(WIDTH);
-        let percent = (read * 100).checked_div(self.total).unwrap_or(100);
-        let bar: String = (0..WIDTH).map(|i| if i < done { '#' } else { '-' }).collect();
-        eprint!("\r{} [{bar}] {percent:>3}%  {} products, {} failed rows ", self.label, self.products, self.errors);
-        let _ = std::io::stderr().flush();
-        self.drawn = Some(Instant::now());
-    }
-
-    fn finish(&mut self) {
-        if self.terminal {
-            self.draw(self.total);
-            eprintln!();
-        }
     }
 }

@@ -6,6 +6,8 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod keys;
+pub mod progress;
+pub mod seed;
 pub mod startup;
 
 pub use startup::{open_app, open_app_without_index, open_store, prepare, run};

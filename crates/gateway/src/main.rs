@@ -37,6 +37,34 @@ enum Command {
     /// Import a merchant's products from another shop's export.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Load a synthetic marketplace for load tests and trials: merchants over the 50
+    /// states and DC, products from the demo catalogue's templates (listed or blocked
+    /// by the listing check), consumers with verified identities. Every seeded
+    /// account's password is "gateway-seed". Running servers rebuild their search
+    /// index from the catalog when the load ends.
+    Seed(SeedArgs),
+}
+
+#[derive(Args)]
+struct SeedArgs {
+    /// Merchants, each with its owner's account (merchant-SEED-I@seed.gateway.test).
+    #[arg(long, default_value_t = 0)]
+    merchants: u64,
+    /// Products, spread unevenly over the merchants.
+    #[arg(long, default_value_t = 0)]
+    products: u64,
+    /// Consumers with a verified identity (consumer-SEED-I@seed.gateway.test).
+    #[arg(long, default_value_t = 0)]
+    consumers: u64,
+    /// The same seed gives the same merchants, products and people.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Seed into a database that already holds merchants, products or accounts.
+    /// Without it such a database is refused: seeded rows cannot be told apart from
+    /// real ones by the app, and there is no command that removes them. Use a --seed
+    /// not used before on this database (the e-mail addresses and ids derive from it).
+    #[arg(long)]
+    append: bool,
 }
 
 #[derive(Subcommand)]
@@ -209,6 +237,56 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Import(ImportCommand::Shopify(args))) => {
             let settings = settings(&cli.common, &ServeArgs::default())?;
             import::shopify(&settings, &args.file, &args.merchant, args.apply).await
+        }
+        Some(Command::Seed(args)) => {
+            let settings = settings(&cli.common, &ServeArgs::default())?;
+            let plan = gateway_app::seed::SeedPlan {
+                merchants: args.merchants,
+                products: args.products,
+                consumers: args.consumers,
+                seed: args.seed,
+                append: args.append,
+            };
+            let report = gateway::seed::run(&settings, plan).await?;
+            let c = report.counts;
+            let per_second = |n: u64, s: f64| n as f64 / s.max(0.001);
+            let consumer_seconds = report.seconds - report.catalog_seconds;
+            println!(
+                "seeded {} merchants, {} products ({} for sale), {} consumers in {:.1} s ({:.0} rows/s)",
+                c.merchants,
+                c.products,
+                c.for_sale,
+                c.consumers,
+                report.seconds,
+                per_second(c.rows(), report.seconds)
+            );
+            println!(
+                "  catalog   {:.1} s: {:.0} merchants/s (with their users), {:.0} products/s",
+                report.catalog_seconds,
+                per_second(c.merchants, report.catalog_seconds),
+                per_second(c.products, report.catalog_seconds)
+            );
+            if c.consumers > 0 {
+                println!(
+                    "  consumers {:.1} s: {:.0} consumers/s (user and identity)",
+                    consumer_seconds,
+                    per_second(c.consumers, consumer_seconds)
+                );
+            }
+            println!(
+                "Sign in as merchant-{seed}-0@{domain} or consumer-{seed}-0@{domain}, password {password}.",
+                seed = args.seed,
+                domain = gateway_app::seed::SEED_DOMAIN,
+                password = gateway_app::seed::SEED_PASSWORD
+            );
+            if let Some(operator) = report.operator {
+                println!("Operator {operator} created (same password).");
+            }
+            if let Some(rate) = report.fx_rate {
+                println!("Exchange rate set to {rate} CNY per USD.");
+            }
+            println!("Servers rebuild their search index from the catalog when they read this load's event.");
+            Ok(())
         }
         Some(Command::Search(SearchCommand::Reindex)) => {
             let settings = settings(&cli.common, &ServeArgs::default())?;

@@ -27,4 +27,5 @@ mod search_pages;
 mod servers;
 mod shop;
 mod sourcing;
+mod seed;
 mod startup;

@@ -35,7 +35,7 @@ pub(crate) async fn english_product(
     product(s, token, merchant, overrides).await
 }
 
-fn search_path(query: &[(&str, &str)]) -> String {
+pub(crate) fn search_path(query: &[(&str, &str)]) -> String {
     let encoded: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect::<Vec<_>>();
     format!("/api/v1/search?{}", encoded.join("&"))
 }
