@@ -26,6 +26,9 @@ pub const MAX_QUERY_CHARS: usize = 200;
 const FEED_BATCH: u32 = 1_000;
 /// Products rebuilt per round trip.
 const REBUILD_BATCH: u32 = 2_000;
+/// Products between a rebuild's checkpoints (`SearchIndex::checkpoint`): the writer's
+/// memory then follows this, not the catalog's size.
+const REBUILD_CHECKPOINT: u64 = 100_000;
 /// How long a hole in the outbox ids is waited for. A PostgreSQL sequence hands out
 /// ids before commit, so a transaction that commits late leaves a hole that fills a
 /// moment later; a rolled-back one leaves a hole for ever.
@@ -147,14 +150,20 @@ impl App {
         self.on_index(|index| index.clear()).await?;
         let mut after = None;
         let mut count = 0u64;
+        let mut since_checkpoint = 0u64;
         loop {
             let entries = self.store.catalog_for_sale(after, REBUILD_BATCH).await?;
             let Some(last) = entries.last() else { break };
             after = Some(last.product.id);
             count += entries.len() as u64;
+            since_checkpoint += entries.len() as u64;
             let full = entries.len() == REBUILD_BATCH as usize;
             let documents: Vec<SearchDocument> = entries.into_iter().map(document).collect();
-            self.on_index(move |index| index.upsert(documents)).await?;
+            self.on_index(move |index| index.insert(documents)).await?;
+            if since_checkpoint >= REBUILD_CHECKPOINT {
+                self.on_index(|index| index.checkpoint()).await?;
+                since_checkpoint = 0;
+            }
             if !full {
                 break;
             }

@@ -302,6 +302,35 @@ impl SearchIndex {
         })
     }
 
+    /// Adds documents known not to be in the index: a rebuild's, after [`Self::clear`].
+    /// Unlike [`Self::upsert`] it queues no delete per document, which over a catalog
+    /// of millions the writer would keep until the rebuild's commit.
+    pub fn insert(&self, docs: Vec<SearchDocument>) -> Result<(), SearchError> {
+        let mut analyzers = Analyzers::new();
+        let built: Vec<TantivyDocument> = docs.iter().map(|d| self.build_document(d, &mut analyzers)).collect();
+        self.with_writer(|writer| {
+            for doc in built {
+                writer.add_document(doc)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Makes the changes so far durable without showing them to searches and without a
+    /// cursor: a long rebuild checkpoints this way, so that the writer does not hold the
+    /// whole catalog's work until the end, while searches keep answering from the index
+    /// as it was. An index whose last commit is a checkpoint has no cursor, so a rebuild
+    /// that was interrupted is started again.
+    pub fn checkpoint(&self) -> Result<(), SearchError> {
+        self.with_writer(|writer| {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&Payload { format: self.format.clone(), cursor: None }.encode());
+            prepared.commit()?;
+            *self.cursor.write().map_err(|_| SearchError::Poisoned)? = None;
+            Ok(())
+        })
+    }
+
     /// Removes documents by product id (unknown ids are ignored). Visible after the
     /// next [`Self::commit`].
     pub fn remove(&self, ids: &[gateway_core::ids::ProductId]) -> Result<(), SearchError> {

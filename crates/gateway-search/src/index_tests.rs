@@ -355,3 +355,31 @@ fn concurrent_searches_share_the_index() {
         assert_eq!(t.join().unwrap(), 60);
     }
 }
+
+#[test]
+fn a_rebuild_checkpoint_is_durable_but_hidden_and_has_no_cursor() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    {
+        let index = SearchIndex::open(&path).unwrap();
+        index.upsert(vec![doc("Wildflower Honey", "MI", "agri", 1299)]).unwrap();
+        index.commit(7).unwrap();
+        // A rebuild: cleared, half the catalog inserted, a checkpoint.
+        index.clear().unwrap();
+        index.insert(vec![doc("Dried Tart Cherries", "MI", "agri", 899)]).unwrap();
+        index.checkpoint().unwrap();
+        assert_eq!(find(&index, "honey"), ["Wildflower Honey"], "searches still see the index as it was");
+        assert_eq!(find(&index, "cherries"), Vec::<String>::new());
+        assert_eq!(index.cursor(), None, "a checkpoint stores no cursor");
+    }
+    // Interrupted there: the index on disk holds the checkpoint and no cursor, so the
+    // rebuild starts again.
+    let index = SearchIndex::open(&path).unwrap();
+    assert_eq!(index.cursor(), None);
+    assert_eq!(find(&index, "cherries"), ["Dried Tart Cherries"]);
+    assert_eq!(find(&index, "honey"), Vec::<String>::new());
+    index.insert(vec![doc("Maple Syrup", "VT", "agri", 1500)]).unwrap();
+    index.commit(9).unwrap();
+    assert_eq!(index.cursor(), Some(9));
+    assert_eq!(find(&index, "maple syrup"), ["Maple Syrup"]);
+}
