@@ -127,15 +127,28 @@ impl App {
         if !crate::merchant_portal::may_see(who, &merchant) {
             return Err(AppError::Forbidden("this merchant belongs to another account"));
         }
-        let facts = self.export_facts(&merchant).await?;
-        Ok(ExportReadyView::new(merchant_id, export_steps(&facts)))
+        let classes = self.store.tax_classes().await?;
+        let mut views = self.export_ready_views(&[&merchant], &classes).await?;
+        views.pop().ok_or(AppError::NotFound("merchant"))
     }
 
-    pub(crate) async fn export_facts(&self, merchant: &Merchant) -> AppResult<ExportFacts> {
-        let classes = self.store.tax_classes().await?;
-        let data = self.store.export_data(&[merchant.id]).await?;
-        let orphan = ExportData { merchant_id: merchant.id, products: Vec::new(), orders_shipped: 0 };
-        Ok(export_facts(merchant, data.first().unwrap_or(&orphan), &classes))
+    /// The checklists of `merchants`, judged by the tax `classes` (for the food step):
+    /// one read of the store for any number of merchants. The merchant's own list,
+    /// the operator's summary and the matchmaking's ranking all come through here.
+    pub(crate) async fn export_ready_views(
+        &self,
+        merchants: &[&Merchant],
+        classes: &[TaxClass],
+    ) -> AppResult<Vec<ExportReadyView>> {
+        let ids: Vec<MerchantId> = merchants.iter().map(|m| m.id).collect();
+        let data = self.store.export_data(&ids).await?;
+        Ok(merchants
+            .iter()
+            .zip(&data)
+            .map(|(merchant, data)| {
+                ExportReadyView::new(merchant.id, export_steps(&export_facts(merchant, data, classes)))
+            })
+            .collect())
     }
 
     /// The checklist over every merchant in the programme (all but the rejected), for
@@ -150,10 +163,7 @@ impl App {
             let page = self.store.list_merchants(None, PageRequest { after, limit: SUMMARY_PAGE }).await?;
             let merchants: Vec<&Merchant> =
                 page.items.iter().filter(|m| m.status != MerchantStatus::Rejected).collect();
-            let ids: Vec<MerchantId> = merchants.iter().map(|m| m.id).collect();
-            let data = self.store.export_data(&ids).await?;
-            for (merchant, data) in merchants.iter().zip(&data) {
-                let view = ExportReadyView::new(merchant.id, export_steps(&export_facts(merchant, data, &classes)));
+            for (merchant, view) in merchants.iter().zip(self.export_ready_views(&merchants, &classes).await?) {
                 summary.add(merchant.state.as_str(), &view);
             }
             match page.next {

@@ -432,14 +432,19 @@ impl App {
         }
         let points: Vec<(usize, i64)> =
             partial.iter().enumerate().map(|(i, (_, signals))| (i, sourcing::score(signals).points)).collect();
+        let contenders: Vec<&(Merchant, MatchSignals)> =
+            sourcing::contenders(&points, sourcing::MAX_MATCHES, sourcing::EXPORT_READY_POINTS)
+                .into_iter()
+                .filter_map(|i| partial.get(i))
+                .collect();
+        let merchants: Vec<&Merchant> = contenders.iter().map(|(merchant, _)| merchant).collect();
+        let classes = self.store.tax_classes().await?;
+        let views = self.export_ready_views(&merchants, &classes).await?;
         let mut candidates = Vec::new();
-        for i in sourcing::contenders(&points, sourcing::MAX_MATCHES, sourcing::EXPORT_READY_POINTS) {
-            let Some((merchant, signals)) = partial.get(i) else { continue };
+        for ((merchant, signals), view) in contenders.into_iter().zip(views) {
             let mut signals = *signals;
-            let steps = crate::export_ready::export_steps(&self.export_facts(merchant).await?);
-            signals.export_applicable =
-                u32::try_from(steps.iter().filter(|s| s.status != "not_applicable").count()).unwrap_or(0);
-            signals.export_done = u32::try_from(steps.iter().filter(|s| s.status == "done").count()).unwrap_or(0);
+            signals.export_applicable = u32::try_from(view.applicable).unwrap_or(0);
+            signals.export_done = u32::try_from(view.done).unwrap_or(0);
             candidates.push(((merchant.id, merchant.owner_id), sourcing::score(&signals)));
         }
         Ok(sourcing::top(candidates, sourcing::MAX_MATCHES)
