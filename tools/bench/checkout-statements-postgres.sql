@@ -1,7 +1,6 @@
 SELECT u.id, u.email, u.role, u.password_hash, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2;
 INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, idem_key) DO NOTHING;
-SELECT owner_id, checked_out_at, created_at FROM carts WHERE id = $1;
-SELECT product_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY added_at, product_id;
+SELECT c.owner_id, c.checked_out_at, c.created_at, i.product_id, i.quantity FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE c.id = $1 ORDER BY i.added_at, i.product_id;
 SELECT user_id, real_name, id_number_cipher, id_number_hash, id_number_masked, phone, created_at, updated_at FROM identities WHERE user_id = $1;
 SELECT rate_micros, as_of FROM fx_rates WHERE base = 'USD' AND quote = 'CNY' ORDER BY id DESC LIMIT 1;
 SELECT p.id, p.merchant_id, p.sku, p.title_en, p.title_zh, p.description_en, p.description_zh, p.tax_class, p.hs_code, p.origin_country, p.price_usd_cents, p.weight_g, p.net_content_milli, p.net_content_unit, p.stock, p.status, p.problems, p.annual_cap_prefix, p.annual_cap_g, p.version, p.created_at, p.updated_at, m.status AS merchant_status FROM products p JOIN merchants m ON m.id = p.merchant_id WHERE p.id IN ($1);
@@ -12,8 +11,7 @@ SELECT id, owner_id, legal_name, display_name_en, display_name_zh, kind, state, 
 UPDATE carts SET checked_out_at = $1, updated_at = $1 WHERE id = $2 AND checked_out_at IS NULL;
 SELECT id FROM products WHERE id IN ($1) ORDER BY id FOR UPDATE;
 UPDATE products SET stock = products.stock - l.column2, version = products.version + 1, updated_at = $1 FROM (VALUES ($2, $3, $4, $5, $6)) AS l WHERE products.id = l.column1 AND products.stock >= l.column2 AND products.status = 'listed' AND products.price_usd_cents = l.column3 AND products.tax_class = l.column4 AND products.merchant_id = l.column5 AND EXISTS (SELECT 1 FROM merchants m WHERE m.id = products.merchant_id AND m.status = 'active') RETURNING id;
-INSERT INTO annual_quota (id_number_hash, year, used_fen) VALUES ($1, $2, 0) ON CONFLICT (id_number_hash, year) DO NOTHING;
-UPDATE annual_quota SET used_fen = used_fen + $1 WHERE id_number_hash = $2 AND year = $3 AND used_fen + $1 <= $4;
+INSERT INTO annual_quota (id_number_hash, year, used_fen) SELECT $1, $2, $3 WHERE $3 <= $4 ON CONFLICT (id_number_hash, year) DO UPDATE SET used_fen = annual_quota.used_fen + excluded.used_fen WHERE annual_quota.used_fen + excluded.used_fen <= $4;
 INSERT INTO payments (id, buyer_id, amount_fen, refunded_fen, status, provider, provider_ref, payer_id_number_hash, created_at, updated_at) VALUES ($1, $2, $3, 0, 'captured', $4, $5, $6, $7, $7);
 INSERT INTO orders (quota_year, recipient, recipient_phone, province, city, district, street, postal_code, created_at, updated_at, payment_id, buyer_id, quota_id_number_hash, status, id, merchant_id, regime, fx_rate_micros, goods_fen, freight_fen, duty_fen, consumption_tax_fen, vat_fen, tax_fen, total_fen, weight_g) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, 'paid', o.column1, o.column2, o.column3, o.column4, o.column5, o.column6, o.column7, o.column8, o.column9, o.column10, o.column11, o.column12 FROM (VALUES ($13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)) AS o;
 INSERT INTO order_lines (order_id, line_no, product_id, sku, title_en, title_zh, tax_class, hs_code, quantity, unit_price_usd_cents, unit_price_fen, goods_fen, freight_fen, duty_fen, consumption_tax_fen, vat_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);

@@ -32,9 +32,9 @@ import sys
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TS = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\+00$")
 INT = re.compile(r"^-?\d+$")
-# The background outbox follower's statements, not the request's.
+# The background outbox follower's and dispatcher's statements, not the request's.
 WORKER = ("FROM outbox WHERE id >", "SELECT DISTINCT product_id FROM order_lines WHERE order_id IN",
-          "m.fulfilment AS merchant_fulfilment FROM products p JOIN merchants m")
+          "m.fulfilment AS merchant_fulfilment FROM products p JOIN merchants m", "UPDATE outbox SET claimed_by")
 PER_ORDER = {"cart": "uuid", "pay": "uuid", "ord": "uuid", "idem": "text", "pref": "text", "payload": "text",
              "idh": "bytea", "ts": "timestamptz", "tok": "bytea", "uid": "uuid", "mid": "uuid"}
 
@@ -73,7 +73,7 @@ def main():
     names = {}
     names[first(everything, "FROM sessions s JOIN users u")["params"][0]] = "tok"
     names[first(everything, "FROM identities WHERE user_id")["params"][0]] = "uid"
-    names[first(everything, "FROM carts WHERE id")["params"][0]] = "cart"
+    names[first(everything, "FROM carts c LEFT JOIN cart_items")["params"][0]] = "cart"
     products = first(checkout, "FOR UPDATE")["params"]
     for i, p in enumerate(products, 1):
         names[p] = f"p{i}"

@@ -13,7 +13,7 @@ use gateway_core::{Cny, FxRate, MerchantId, OrderId, ProductId, Usd};
 use gateway_search::{SearchDocument, SearchQuery, SearchResults, Sort};
 use gateway_store::{CATALOG_RELOADED, CatalogEntry, OutboxEvent};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 pub const DEFAULT_PER_PAGE: usize = 20;
@@ -35,6 +35,12 @@ const REBUILD_CHECKPOINT: u64 = 100_000;
 const GAP_GRACE: Duration = Duration::from_secs(5);
 /// How often the follower looks for other servers' writes.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// How long the follower lets changes gather after it wakes: the index then lags the
+/// database by this much more, and a busy checkout costs one index commit per this
+/// much time instead of one per order.
+const GATHER: Duration = Duration::from_millis(100);
+/// How often, at most, a position that moved without changing the index is stored.
+const POSITION_COMMIT_EVERY: Duration = Duration::from_secs(5);
 
 /// GET /api/v1/search's parameters, as they arrive.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -190,6 +196,12 @@ impl App {
                 () = self.search_wake.notified() => {}
                 () = tokio::time::sleep(POLL_INTERVAL) => {}
             }
+            // Let the writes of a busy moment gather, so that they cost one round of
+            // reads and one index commit rather than one each.
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(GATHER) => {}
+            }
         }
     }
 
@@ -217,12 +229,17 @@ impl App {
             }
             let full = events.len() == FEED_BATCH as usize;
             let fresh: Vec<OutboxEvent> = events.into_iter().filter(|e| !feed.seen.contains(&e.id)).collect();
-            self.apply(&fresh).await?;
+            let changed = self.apply(&fresh).await?;
             applied += fresh.len();
-            let moved = feed.advance(fresh.iter().map(|e| e.id), Instant::now());
-            if !fresh.is_empty() || moved {
+            let now = Instant::now();
+            let moved = feed.advance(fresh.iter().map(|e| e.id), now);
+            // The position is stored with each commit. When only it moved (orders
+            // that sold nothing out), it is stored now and then: after a restart the
+            // events since are read again, which changes nothing.
+            if changed || moved && feed.committed.is_none_or(|at| now.duration_since(at) >= POSITION_COMMIT_EVERY) {
                 let position = feed.position.unwrap_or(0);
                 self.on_index(move |index| index.commit(position)).await?;
+                feed.committed = Some(now);
             }
             if !full || fresh.is_empty() {
                 return Ok(applied);
@@ -231,8 +248,11 @@ impl App {
     }
 
     /// Re-reads every product the events touch and puts it in the index, or takes
-    /// it out when it is no longer for sale.
-    async fn apply(&self, events: &[OutboxEvent]) -> AppResult<()> {
+    /// it out when it is no longer for sale; returns whether the index changed. A
+    /// product that only orders touched is re-indexed only when whether it is in
+    /// stock, or for sale, is not what the index shows: that is all an order changes
+    /// that the index holds.
+    async fn apply(&self, events: &[OutboxEvent]) -> AppResult<bool> {
         let mut products = HashSet::new();
         let mut orders = Vec::new();
         let mut merchants = Vec::new();
@@ -246,27 +266,44 @@ impl App {
                 _ => {}
             }
         }
-        products.extend(self.store.order_products(&orders).await?);
-        let ids: Vec<ProductId> = products.into_iter().collect();
+        let ordered: Vec<ProductId> =
+            self.store.order_products(&orders).await?.into_iter().filter(|id| !products.contains(id)).collect();
+        let ids: Vec<ProductId> = products.into_iter().chain(ordered.iter().copied()).collect();
         let mut entries = self.store.catalog_entries(&ids).await?;
         entries.extend(self.store.catalog_of_merchants(&merchants).await?);
+        let indexed = if ordered.is_empty() {
+            HashMap::new()
+        } else {
+            let ordered = ordered.clone();
+            self.on_index(move |index| index.stock_states(&ordered)).await?
+        };
         let mut gone: HashSet<ProductId> = ids.into_iter().collect();
         let mut upserts = Vec::new();
         let mut removals = Vec::new();
         for entry in entries {
-            gone.remove(&entry.product.id);
-            if entry.product.for_sale() {
+            let id = entry.product.id;
+            gone.remove(&id);
+            let shown = entry.product.for_sale().then_some(entry.product.fields.stock > 0);
+            if indexed.get(&id).is_some_and(|&in_stock| shown == Some(in_stock)) {
+                continue;
+            }
+            if shown.is_some() {
                 upserts.push(document(entry));
             } else {
-                removals.push(entry.product.id);
+                removals.push(id);
             }
         }
-        removals.extend(gone);
+        // A product gone from the database leaves the index, if the index has it.
+        removals.extend(gone.into_iter().filter(|id| indexed.contains_key(id) || !ordered.contains(id)));
+        if upserts.is_empty() && removals.is_empty() {
+            return Ok(false);
+        }
         self.on_index(move |index| {
             index.remove(&removals)?;
             index.upsert(upserts)
         })
-        .await
+        .await?;
+        Ok(true)
     }
 }
 
@@ -279,6 +316,8 @@ pub struct Feed {
     position: Option<i64>,
     seen: BTreeSet<i64>,
     hole_since: Option<(i64, Instant)>,
+    /// When this follower last committed the index.
+    committed: Option<Instant>,
 }
 
 impl Feed {

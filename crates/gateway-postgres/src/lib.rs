@@ -3,9 +3,10 @@
 //! processes can share one database, and PostgreSQL-compatible distributed engines
 //! remain a configuration change.
 
+use gateway_sqlx::{WriteTx, Writer};
 use gateway_store::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgPool, Postgres};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -39,8 +40,12 @@ impl PgStore {
         &self.pool
     }
 
-    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.pool.begin().await
+    async fn begin_write(&self) -> Result<WriteTx<Postgres>, sqlx::Error> {
+        Ok(WriteTx::new(self.pool.begin().await?, None))
+    }
+
+    async fn writer(&self) -> Result<Writer<Postgres>, sqlx::Error> {
+        Ok(Writer::new(self.pool.acquire().await?, None))
     }
 }
 

@@ -331,6 +331,28 @@ impl SearchIndex {
         })
     }
 
+    /// Whether each of `ids` that the committed index holds shows as in stock; ids it
+    /// does not hold are left out. The follower asks this before re-indexing a product
+    /// an order touched: an order changes only the stock, and the index only shows
+    /// whether there is any.
+    pub fn stock_states(
+        &self,
+        ids: &[gateway_core::ids::ProductId],
+    ) -> Result<std::collections::HashMap<gateway_core::ids::ProductId, bool>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut states = std::collections::HashMap::with_capacity(ids.len());
+        for id in ids {
+            let query = TermQuery::new(self.id_term(&id.to_string()), IndexRecordOption::Basic);
+            // A product id is in one document at most (upsert deletes before it adds).
+            let found = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+            if let Some(address) = found.into_iter().next() {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                states.insert(*id, doc.get_first(self.fields.in_stock).and_then(|v| v.as_bool()).unwrap_or(false));
+            }
+        }
+        Ok(states)
+    }
+
     /// Removes documents by product id (unknown ids are ignored). Visible after the
     /// next [`Self::commit`].
     pub fn remove(&self, ids: &[gateway_core::ids::ProductId]) -> Result<(), SearchError> {

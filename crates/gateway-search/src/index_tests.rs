@@ -280,6 +280,23 @@ fn upsert_replaces_remove_removes_clear_clears() {
 }
 
 #[test]
+fn stock_states_read_the_committed_documents() {
+    let index = SearchIndex::in_memory().unwrap();
+    let stocked = doc("Cherry Jam", "MI", "food", 700);
+    let sold_out = SearchDocument { in_stock: false, ..doc("Apple Butter", "PA", "food", 800) };
+    let absent = ProductId::new();
+    index.upsert(vec![stocked.clone(), sold_out.clone()]).unwrap();
+    assert!(index.stock_states(&[stocked.product_id]).unwrap().is_empty(), "nothing before the commit");
+    index.commit(1).unwrap();
+    let states = index.stock_states(&[stocked.product_id, sold_out.product_id, absent]).unwrap();
+    assert_eq!(states.len(), 2, "an id not in the index is left out: {states:?}");
+    assert_eq!((states[&stocked.product_id], states[&sold_out.product_id]), (true, false));
+    index.upsert(vec![SearchDocument { in_stock: false, ..stocked.clone() }]).unwrap();
+    index.commit(2).unwrap();
+    assert!(!index.stock_states(&[stocked.product_id]).unwrap()[&stocked.product_id], "the replacement's");
+}
+
+#[test]
 fn cursor_and_documents_persist_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search");

@@ -1,11 +1,13 @@
 //! Gateway's embedded default store: SQLite in the data directory, in WAL mode, with
 //! foreign keys on and every write transaction taking the write lock up front
-//! (`BEGIN IMMEDIATE`), so concurrent writers queue on `busy_timeout` instead of
-//! failing half-way with SQLITE_BUSY.
+//! (`BEGIN IMMEDIATE`), so concurrent writers queue instead of failing half-way with
+//! SQLITE_BUSY: in this process on its write turns, across processes on
+//! `busy_timeout`.
 
+use gateway_sqlx::{WriteTurns, WriteTx, Writer};
 use gateway_store::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -14,22 +16,30 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    write_turns: WriteTurns,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url` (`sqlite://path` or
     /// `sqlite::memory:`) without migrating it.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let busy_timeout = Duration::from_secs(10);
         let options = SqliteConnectOptions::from_str(url)
             .map_err(StoreError::backend)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(StoreError::backend)?;
-        Ok(Self { pool })
+            .busy_timeout(busy_timeout);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            // A ping would be one more round trip to the connection's worker thread per
+            // acquire, and an embedded database has no network link to go stale.
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await
+            .map_err(StoreError::backend)?;
+        Ok(Self { pool, write_turns: WriteTurns::new(busy_timeout) })
     }
 
     /// Applies the pending migrations.
@@ -50,8 +60,14 @@ impl SqliteStore {
         &self.pool
     }
 
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self) -> Result<WriteTx<Sqlite>, sqlx::Error> {
+        let turn = self.write_turns.take().await?;
+        Ok(WriteTx::new(self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn)))
+    }
+
+    async fn writer(&self) -> Result<Writer<Sqlite>, sqlx::Error> {
+        let turn = self.write_turns.take().await?;
+        Ok(Writer::new(self.pool.acquire().await?, Some(turn)))
     }
 }
 

@@ -157,7 +157,7 @@ macro_rules! impl_admin_store {
                     .bind(rates.direct_each_further_500g.minor())
                     .bind(rates.bonded_flat.minor())
                     .bind(at)
-                    .execute(&self.pool)
+                    .execute(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(backend)?;
                     if changed.rows_affected() == 0 {

@@ -339,7 +339,7 @@ macro_rules! impl_buy_store {
                     .bind(&i.phone)
                     .bind(i.created_at)
                     .bind(i.updated_at)
-                    .execute(&self.pool)
+                    .execute(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(backend)?;
                     Ok(())
@@ -388,34 +388,39 @@ macro_rules! impl_buy_store {
                         .bind(id.as_uuid())
                         .bind(owner.map(|o| o.as_uuid()))
                         .bind(at)
-                        .execute(&self.pool)
+                        .execute(&mut *self.writer().await.map_err(backend)?)
                         .await
                         .map_err(backend)?;
                     Ok(())
                 }
 
                 async fn cart(&self, id: CartId) -> StoreResult<Option<Cart>> {
-                    let head: Option<(Option<$crate::uuid::Uuid>, Option<DateTime<Utc>>, DateTime<Utc>)> =
-                        sqlx::query_as("SELECT owner_id, checked_out_at, created_at FROM carts WHERE id = $1")
-                            .bind(id.as_uuid())
-                            .fetch_optional(&self.pool)
-                            .await
-                            .map_err(backend)?;
-                    let Some((owner, checked_out_at, created_at)) = head else { return Ok(None) };
-                    let items: Vec<($crate::uuid::Uuid, i64)> = sqlx::query_as(
-                        "SELECT product_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY added_at, product_id",
+                    // The cart and its lines in one statement: one row per line, or one
+                    // row of NULLs for an empty cart; none for no cart.
+                    let rows: Vec<(
+                        Option<$crate::uuid::Uuid>,
+                        Option<DateTime<Utc>>,
+                        DateTime<Utc>,
+                        Option<$crate::uuid::Uuid>,
+                        Option<i64>,
+                    )> = sqlx::query_as(
+                        "SELECT c.owner_id, c.checked_out_at, c.created_at, i.product_id, i.quantity \
+                         FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id \
+                         WHERE c.id = $1 ORDER BY i.added_at, i.product_id",
                     )
                     .bind(id.as_uuid())
                     .fetch_all(&self.pool)
                     .await
                     .map_err(backend)?;
+                    let Some(&(owner, checked_out_at, created_at, _, _)) = rows.first() else { return Ok(None) };
+                    let items = rows
+                        .into_iter()
+                        .filter_map(|(_, _, _, p, q)| Some(CartItem { product_id: ProductId::from_uuid(p?), quantity: q? }))
+                        .collect();
                     Ok(Some(Cart {
                         id,
                         owner_id: owner.map(UserId::from_uuid),
-                        items: items
-                            .into_iter()
-                            .map(|(p, quantity)| CartItem { product_id: ProductId::from_uuid(p), quantity })
-                            .collect(),
+                        items,
                         checked_out_at,
                         created_at,
                     }))
@@ -466,7 +471,7 @@ macro_rules! impl_buy_store {
                     sqlx::query("UPDATE carts SET owner_id = $1 WHERE id = $2 AND owner_id IS NULL")
                         .bind(owner.as_uuid())
                         .bind(cart.as_uuid())
-                        .execute(&self.pool)
+                        .execute(&mut *self.writer().await.map_err(backend)?)
                         .await
                         .map_err(backend)?;
                     Ok(())
@@ -518,7 +523,7 @@ macro_rules! impl_buy_store {
                     .bind(key)
                     .bind(request_hash)
                     .bind(at)
-                    .execute(&self.pool)
+                    .execute(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(backend)?;
                     if inserted.rows_affected() == 1 {
@@ -536,7 +541,7 @@ macro_rules! impl_buy_store {
                     .bind(user.as_uuid())
                     .bind(key)
                     .bind(abandoned_before)
-                    .execute(&self.pool)
+                    .execute(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(backend)?;
                     if taken_over.rows_affected() == 1 {
@@ -560,7 +565,7 @@ macro_rules! impl_buy_store {
                     sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND response IS NULL")
                         .bind(user.as_uuid())
                         .bind(key)
-                        .execute(&self.pool)
+                        .execute(&mut *self.writer().await.map_err(backend)?)
                         .await
                         .map_err(backend)?;
                     Ok(())
@@ -583,35 +588,29 @@ macro_rules! impl_buy_store {
                         return Ok(Err(refusal));
                     }
                     let dutiable: i64 = c.orders.iter().map(|o| o.amounts.goods.minor() + o.amounts.freight.minor()).sum();
-                    sqlx::query(
-                        "INSERT INTO annual_quota (id_number_hash, year, used_fen) VALUES ($1, $2, 0) \
-                         ON CONFLICT (id_number_hash, year) DO NOTHING",
-                    )
-                    .bind(&c.id_number_hash)
-                    .bind(i64::from(c.quota_year))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
+                    // The year's first purchase inserts the quota row, a later one adds to
+                    // it; either only within the limit, in one conditional statement.
                     let charged = sqlx::query(
-                        "UPDATE annual_quota SET used_fen = used_fen + $1 \
-                         WHERE id_number_hash = $2 AND year = $3 AND used_fen + $1 <= $4",
+                        "INSERT INTO annual_quota (id_number_hash, year, used_fen) SELECT $1, $2, $3 WHERE $3 <= $4 \
+                         ON CONFLICT (id_number_hash, year) DO UPDATE SET used_fen = annual_quota.used_fen + excluded.used_fen \
+                         WHERE annual_quota.used_fen + excluded.used_fen <= $4",
                     )
-                    .bind(dutiable)
                     .bind(&c.id_number_hash)
                     .bind(i64::from(c.quota_year))
+                    .bind(dutiable)
                     .bind(c.quota_limit.minor())
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
                     if charged.rows_affected() == 0 {
-                        let used: i64 =
+                        let used: Option<i64> =
                             sqlx::query_scalar("SELECT used_fen FROM annual_quota WHERE id_number_hash = $1 AND year = $2")
                                 .bind(&c.id_number_hash)
                                 .bind(i64::from(c.quota_year))
-                                .fetch_one(&mut *tx)
+                                .fetch_optional(&mut *tx)
                                 .await
                                 .map_err(backend)?;
-                        let remaining = Cny::from_minor((c.quota_limit.minor() - used).max(0));
+                        let remaining = Cny::from_minor((c.quota_limit.minor() - used.unwrap_or(0)).max(0));
                         return Ok(Err(CheckoutRefusal::AnnualLimit { remaining }));
                     }
                     if let Err(refusal) = Self::charge_weight_caps(&mut tx, &c).await? {

@@ -22,6 +22,9 @@ pub mod search_feed_store;
 pub mod sourcing_rows;
 mod sourcing_store;
 mod storefront_store;
+mod write_tx;
+
+pub use write_tx::{WriteTurn, WriteTurns, WriteTx, Writer};
 
 #[doc(hidden)]
 pub use {async_trait, chrono, gateway_core, gateway_store, serde_json, sqlx, uuid};
@@ -105,8 +108,13 @@ macro_rules! claim_outbox_sql {
 
 /// Implements every `gateway_store` trait for `$store`, a struct with a field
 /// `pool: sqlx::Pool<$db>` and an inherent
-/// `async fn begin_write(&self) -> Result<sqlx::Transaction<'static, $db>, sqlx::Error>`
-/// (SQLite takes its write lock up front; PostgreSQL begins normally).
+/// `async fn begin_write(&self) -> Result<gateway_sqlx::WriteTx<$db>, sqlx::Error>`
+/// for write transactions and
+/// `async fn writer(&self) -> Result<gateway_sqlx::Writer<$db>, sqlx::Error>` for a
+/// write statement on its own: every write goes through one of the two, so that
+/// SQLite's writers take turns in the process (and SQLite takes its write lock up
+/// front); on PostgreSQL they are a transaction and a pooled connection. Reads use
+/// the pool.
 #[macro_export]
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
@@ -182,7 +190,7 @@ macro_rules! impl_store {
                     .bind(user.role.as_str())
                     .bind(&user.password_hash)
                     .bind(user.created_at)
-                    .execute(&self.pool)
+                    .execute(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(|e| map_err(e, "email"))?;
                     Ok(User {
@@ -243,7 +251,7 @@ macro_rules! impl_store {
                     .bind(session.user_id.as_uuid())
                     .bind(session.created_at)
                     .bind(session.expires_at)
-                    .execute(&self.pool)
+                    .execute(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(|e| map_err(e, "token"))?;
                     // Sessions expire rather than being logged out: sweep this user's
@@ -251,7 +259,7 @@ macro_rules! impl_store {
                     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
                         .bind(session.user_id.as_uuid())
                         .bind(session.created_at)
-                        .execute(&self.pool)
+                        .execute(&mut *self.writer().await.map_err(backend)?)
                         .await
                         .map_err(backend)?;
                     Ok(())
@@ -274,7 +282,7 @@ macro_rules! impl_store {
                 async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
                     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                         .bind(token_hash)
-                        .execute(&self.pool)
+                        .execute(&mut *self.writer().await.map_err(backend)?)
                         .await
                         .map_err(backend)?;
                     Ok(())
@@ -307,7 +315,7 @@ macro_rules! impl_store {
                     .bind(&m.story_zh)
                     .bind(MerchantStatus::Pending.as_str())
                     .bind(m.created_at)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(|e| map_err(e, "owner"))?;
                     Merchant::try_from(row)
@@ -606,7 +614,7 @@ macro_rules! impl_store {
                     .bind(rate.micros())
                     .bind(set_by.as_uuid())
                     .bind(as_of)
-                    .execute(&self.pool)
+                    .execute(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(backend)?;
                     Ok(FxQuote { rate, as_of })
@@ -657,7 +665,7 @@ macro_rules! impl_store {
                         .bind(until)
                         .bind(now)
                         .bind(i64::from(limit))
-                        .fetch_all(&self.pool)
+                        .fetch_all(&mut *self.writer().await.map_err(backend)?)
                         .await
                         .map_err(backend)?;
                     rows.sort_by_key(OutboxRow::id);
@@ -677,7 +685,7 @@ macro_rules! impl_store {
                     for id in ids {
                         query = query.bind(*id);
                     }
-                    Ok(query.execute(&self.pool).await.map_err(backend)?.rows_affected())
+                    Ok(query.execute(&mut *self.writer().await.map_err(backend)?).await.map_err(backend)?.rows_affected())
                 }
 
                 async fn outbox_backlog(&self) -> StoreResult<i64> {

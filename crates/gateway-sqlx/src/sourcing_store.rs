@@ -119,7 +119,7 @@ macro_rules! impl_sourcing_store {
                     .bind(&p.contact.email)
                     .bind(&p.contact.wechat_id)
                     .bind(at)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *self.writer().await.map_err(backend)?)
                     .await
                     .map_err(backend)?;
                     BuyerProfileRecord::try_from(row)
@@ -472,7 +472,7 @@ macro_rules! impl_sourcing_store {
                     let done = sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
                         .bind(at)
                         .bind(user.as_uuid())
-                        .execute(&self.pool)
+                        .execute(&mut *self.writer().await.map_err(backend)?)
                         .await
                         .map_err(backend)?;
                     Ok(done.rows_affected())

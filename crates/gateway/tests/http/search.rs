@@ -202,11 +202,25 @@ async fn the_index_follows_edits_delisting_selling_out_and_merchant_status() {
     // Selling the last unit: out of the in-stock filter, still found without it.
     let buyer = shopper(&s).await;
     let cart = cart_with(&s, &buyer, &[(&jam, 1)]).await;
-    checkout(&s, &buyer, &cart, "sell-out-1").await.ok(201);
+    let placed = checkout(&s, &buyer, &cart, "sell-out-1").await.ok(201).clone();
     let body = search_until(&s, &[("q", "jam"), ("in_stock", "true")], lacks(&jam)).await;
     assert!(!hit_ids(&body).contains(&jam), "sold out: not in stock: {body}");
     let body = s.get(&search_path(&[("q", "jam")]), None).await.ok(200).clone();
     assert_eq!(body["hits"][0]["in_stock"], false, "a sold-out product shows as such: {body}");
+
+    // The merchant cancels that order: the unit comes back, and so does the product
+    // in the in-stock filter (an order event re-indexes what changed from in stock).
+    let order = placed["orders"][0]["id"].as_str().unwrap().to_string();
+    s.post(&format!("/api/v1/orders/{order}/cancel"), Some(&token), &json!({})).await.ok(200);
+    let body = search_until(&s, &[("q", "jam"), ("in_stock", "true")], has(&jam)).await;
+    assert!(hit_ids(&body).contains(&jam), "back in stock after the cancellation: {body}");
+    // Selling one of five leaves the pie in stock; the one left of the jam sells out again.
+    let cart = cart_with(&s, &buyer, &[(&pie, 1), (&jam, 1)]).await;
+    checkout(&s, &buyer, &cart, "sell-out-2").await.ok(201);
+    let body = search_until(&s, &[("q", "jam"), ("in_stock", "true")], lacks(&jam)).await;
+    assert!(!hit_ids(&body).contains(&jam), "the jam sold out again: {body}");
+    let body = s.get(&search_path(&[("q", "cherry"), ("in_stock", "true")]), None).await.ok(200).clone();
+    assert_eq!(hit_ids(&body), vec![pie.clone()], "the pie, four left, is still in stock: {body}");
 
     // Delisting takes it out.
     let a = s.patch(&format!("/api/v1/products/{pie}"), Some(&token), &json!({"status": "delisted"})).await;
