@@ -6,9 +6,12 @@
 use gateway_sqlx::{WriteTx, Writer};
 use gateway_store::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres};
+use sqlx::{Connection, PgPool, Postgres};
 use std::str::FromStr;
 use std::time::Duration;
+
+/// A pooled connection idle this long is pinged before it is handed out again.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -24,6 +27,18 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every connection it hands out, a round trip to the server per
+            // store call; only one idle long enough to have been dropped (a server
+            // restart, a firewall's timeout) is worth asking.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(StoreError::backend)?;
