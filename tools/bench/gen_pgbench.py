@@ -34,7 +34,8 @@ TS = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\+00$")
 INT = re.compile(r"^-?\d+$")
 # The background outbox follower's and dispatcher's statements, not the request's.
 WORKER = ("FROM outbox WHERE id >", "SELECT DISTINCT product_id FROM order_lines WHERE order_id IN",
-          "m.fulfilment AS merchant_fulfilment FROM products p JOIN merchants m", "UPDATE outbox SET claimed_by")
+          "m.fulfilment AS merchant_fulfilment FROM products p JOIN merchants m", "UPDATE outbox SET claimed_by",
+          "UPDATE outbox SET processed_at")
 PER_ORDER = {"cart": "uuid", "pay": "uuid", "ord": "uuid", "idem": "text", "pref": "text", "payload": "text",
              "idh": "bytea", "ts": "timestamptz", "tok": "bytea", "uid": "uuid", "mid": "uuid"}
 
