@@ -65,9 +65,13 @@ fi
 OP=$(curl -sf "${HOSTS[0]}/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"email":"operator@demo.gateway.test","password":"gateway-demo"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
 for h in "${HOSTS[@]}"; do
-  n=$(curl -sf "$h/metrics" -H "authorization: Bearer $OP" | grep 'gateway_http_requests_total' | grep 'route="/api/v1/checkout"' | grep 'status="201"' | awk '{s+=$2} END {print s+0}')
-  echo "== $h: $n checkouts (201) answered"
+  metrics=$(curl -sf "$h/metrics" -H "authorization: Bearer $OP")
+  n=$(grep 'gateway_http_requests_total' <<< "$metrics" | grep 'route="/api/v1/checkout"' | grep 'status="201"' | awk '{s+=$2} END {print s+0}')
+  # Outbox deliveries are shared: each event is delivered by the one server that claimed it.
+  d=$(grep '^gateway_outbox_delivered_total' <<< "$metrics" | awk '{s+=$2} END {print s+0}')
+  echo "== $h: $n checkouts (201) answered, $d outbox events delivered"
 done
+echo "== outbox events: $(psql_ -c "SELECT COUNT(*) FROM outbox"), of which undelivered: $(psql_ -c "SELECT COUNT(*) FROM outbox WHERE processed_at IS NULL")"
 # Every server's index follows the outbox on its own: after a moment the same
 # searches answer the same everywhere (totals, hit ids and in_stock).
 sleep 3
