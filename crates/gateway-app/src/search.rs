@@ -266,16 +266,23 @@ impl App {
                 _ => {}
             }
         }
-        let ordered: Vec<ProductId> =
+        let ordered: HashSet<ProductId> =
             self.store.order_products(&orders).await?.into_iter().filter(|id| !products.contains(id)).collect();
         let ids: Vec<ProductId> = products.into_iter().chain(ordered.iter().copied()).collect();
         let mut entries = self.store.catalog_entries(&ids).await?;
-        entries.extend(self.store.catalog_of_merchants(&merchants).await?);
-        let indexed = if ordered.is_empty() {
+        let of_merchants = self.store.catalog_of_merchants(&merchants).await?;
+        // Products only ordered, whose merchant did not change either: these the index
+        // needs only if their in-stock state moved.
+        let mut stock_only = ordered;
+        for entry in &of_merchants {
+            stock_only.remove(&entry.product.id);
+        }
+        entries.extend(of_merchants);
+        let indexed = if stock_only.is_empty() {
             HashMap::new()
         } else {
-            let ordered = ordered.clone();
-            self.on_index(move |index| index.stock_states(&ordered)).await?
+            let ids: Vec<ProductId> = stock_only.iter().copied().collect();
+            self.on_index(move |index| index.stock_states(&ids)).await?
         };
         let mut gone: HashSet<ProductId> = ids.into_iter().collect();
         let mut upserts = Vec::new();
@@ -283,8 +290,9 @@ impl App {
         for entry in entries {
             let id = entry.product.id;
             gone.remove(&id);
+            // In the index, in stock or not; or not in the index.
             let shown = entry.product.for_sale().then_some(entry.product.fields.stock > 0);
-            if indexed.get(&id).is_some_and(|&in_stock| shown == Some(in_stock)) {
+            if stock_only.contains(&id) && indexed.get(&id).copied() == shown {
                 continue;
             }
             if shown.is_some() {
@@ -293,8 +301,8 @@ impl App {
                 removals.push(id);
             }
         }
-        // A product gone from the database leaves the index, if the index has it.
-        removals.extend(gone.into_iter().filter(|id| indexed.contains_key(id) || !ordered.contains(id)));
+        // A product gone from the database leaves the index (if it is there).
+        removals.extend(gone.into_iter().filter(|id| !stock_only.contains(id) || indexed.contains_key(id)));
         if upserts.is_empty() && removals.is_empty() {
             return Ok(false);
         }

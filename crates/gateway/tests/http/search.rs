@@ -236,6 +236,18 @@ async fn the_index_follows_edits_delisting_selling_out_and_merchant_status() {
     s.post(&format!("/api/v1/admin/merchants/{merchant}/reinstate"), Some(&admin), &json!({})).await.ok(200);
     let body = search_until(&s, &[("q", "jam")], has(&jam)).await;
     assert!(hit_ids(&body).contains(&jam), "reinstated: for sale again: {body}");
+
+    // An order and a new merchant name at the same moment (one batch for the
+    // follower, which waits a moment after it wakes): the order alone would not
+    // re-index the product, the merchant's change must.
+    let butter = english_product(&s, &token, &merchant, "Cherry Butter", "5.00", 5).await;
+    search_until(&s, &[("q", "butter")], has(&butter)).await;
+    let cart = cart_with(&s, &buyer, &[(&butter, 1)]).await;
+    checkout(&s, &buyer, &cart, "beside-a-rename").await.ok(201);
+    let name = json!({"display_name": {"en": "Zanzibar Orchard"}});
+    s.patch(&format!("/api/v1/merchants/{merchant}"), Some(&token), &name).await.ok(200);
+    let body = search_until(&s, &[("q", "zanzibar butter")], has(&butter)).await;
+    assert!(hit_ids(&body).contains(&butter), "found by the merchant's new name: {body}");
 }
 
 #[tokio::test]
