@@ -22,9 +22,9 @@ pub mod search_feed_store;
 pub mod sourcing_rows;
 mod sourcing_store;
 mod storefront_store;
-mod write_tx;
+mod writes;
 
-pub use write_tx::{WriteTurn, WriteTurns, WriteTx, Writer};
+pub use writes::{WriteTurn, WriteTurns, WriteTx, Writer};
 
 #[doc(hidden)]
 pub use {async_trait, chrono, gateway_core, gateway_store, serde_json, sqlx, uuid};

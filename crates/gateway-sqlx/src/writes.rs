@@ -27,14 +27,17 @@ impl WriteTurns {
     /// Waits for this process's turn to write; the turn ends when the guard drops.
     pub async fn take(&self) -> Result<WriteTurn, sqlx::Error> {
         match tokio::time::timeout(self.patience, Arc::clone(&self.turn).lock_owned()).await {
-            Ok(guard) => Ok(WriteTurn(guard)),
+            Ok(guard) => Ok(WriteTurn { _guard: guard }),
             Err(_) => Err(sqlx::Error::PoolTimedOut),
         }
     }
 }
 
-/// A turn to write, held for one transaction.
-pub struct WriteTurn(#[allow(dead_code)] OwnedMutexGuard<()>);
+/// A turn to write, held for one transaction or one write statement; it ends when
+/// dropped.
+pub struct WriteTurn {
+    _guard: OwnedMutexGuard<()>,
+}
 
 /// A write transaction that may hold a [`WriteTurn`]. It reads as the connection it
 /// runs on (`&mut *tx` is an executor), commits like a `sqlx::Transaction`, and rolls
