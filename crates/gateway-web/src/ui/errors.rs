@@ -34,6 +34,11 @@ pub fn page(ctx: &Ctx, status: StatusCode, detail_key: &str) -> Response {
 }
 
 /// An error page with `status` and a translated `detail`.
+/// The id in a page's path, or the not-found page when it is not one.
+pub fn page_id<T: std::str::FromStr>(ctx: &Ctx, raw: &str) -> Result<T, Response> {
+    raw.parse().map_err(|_| page(ctx, StatusCode::NOT_FOUND, "error-not-found"))
+}
+
 pub fn page_text(ctx: &Ctx, status: StatusCode, detail: String) -> Response {
     let page = ErrorPage { c: ctx, status: status.as_u16(), title: ctx.t(title_key(status)), detail };
     ctx.render_status(status, &page)

@@ -5,6 +5,7 @@
 //! default, like the merchant portal: the people who register are US businesses.
 
 use super::context::{Ctx, OrPage, PageResult, Text};
+use super::errors;
 use super::forms::{Field, FormErrors, PageForm};
 use crate::AppState;
 use askama::Template;
@@ -153,10 +154,6 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     Ok(ctx.render(&ListPage { c: &ctx, events }))
 }
 
-fn event_id(ctx: &Ctx, raw: &str) -> Result<gateway_core::EventId, axum::response::Response> {
-    raw.parse().map_err(|_| ctx.fail(AppError::NotFound("event")))
-}
-
 /// What a signed-in merchant's form starts with: their address, business and state.
 async fn prefill(s: &AppState, ctx: &Ctx) -> RegisterForm {
     let Some(user) = &ctx.user else { return RegisterForm::default() };
@@ -217,7 +214,7 @@ async fn render_show(
 }
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = event_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     let form = prefill(&s, &ctx).await;
     render_show(&s, &ctx, id, form, FormErrors::default(), StatusCode::OK).await
 }
@@ -228,7 +225,7 @@ fn text(v: &Option<String>) -> Option<String> {
 
 pub async fn register(State(s): State<AppState>, Path(id): Path<String>, form: PageForm<RegisterForm>) -> PageResult {
     let ctx = form.ctx;
-    let id = event_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     let f = form.data;
     let input = RegisterInput {
         name: text(&f.name),

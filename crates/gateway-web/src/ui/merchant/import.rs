@@ -6,7 +6,6 @@
 
 use super::{Chrome, Portal};
 use crate::AppState;
-use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult};
 use crate::ui::csrf;
 use crate::ui::errors;
@@ -80,9 +79,7 @@ pub struct ApplyForm {}
 pub async fn apply(State(s): State<AppState>, Path(id): Path<String>, form: PageForm<ApplyForm>) -> PageResult {
     let ctx = form.ctx;
     let portal = Portal::load(&s, &ctx).await?;
-    let Ok(id) = path_id::<ImportId>(&id, "import") else {
-        return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
-    };
+    let id: ImportId = errors::page_id(&ctx, &id)?;
     let report = s.app.apply_shopify_upload(&portal.who, portal.id, id).await.or_page(&ctx)?;
     Ok(ctx.render(&page(&ctx, &portal, Some(report), None)))
 }

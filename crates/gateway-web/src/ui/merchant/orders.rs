@@ -6,14 +6,12 @@
 use super::widgets::blank_is_required;
 use super::{Chrome, Portal, order_status, short_id, usd, utc_time};
 use crate::AppState;
-use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult};
 use crate::ui::errors;
 use crate::ui::forms::{FormErrors, PageForm};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use gateway_app::AppError;
 use gateway_app::merchant_portal::MerchantOrderView;
 use gateway_app::orders::{AddressView, ShipInput};
@@ -169,10 +167,6 @@ pub struct OrderPage<'a> {
     pub errors: FormErrors,
 }
 
-fn order_id(ctx: &Ctx, raw: &str) -> Result<OrderId, Response> {
-    path_id::<OrderId>(raw, "order").map_err(|_| errors::page(ctx, StatusCode::NOT_FOUND, "error-not-found"))
-}
-
 struct Shown<'f> {
     carrier: &'f str,
     tracking_no: &'f str,
@@ -214,7 +208,7 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
     let portal = Portal::load(&s, &ctx).await?;
-    let id = order_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     let notice = match q.done.as_deref() {
         Some("shipped") => Some(ctx.t("order-shipped-notice")),
         Some("cancelled") => Some(ctx.t("order-cancelled-notice")),
@@ -238,7 +232,7 @@ fn refused_status(errors: &FormErrors) -> StatusCode {
 pub async fn ship(State(s): State<AppState>, Path(id): Path<String>, form: PageForm<ShipForm>) -> PageResult {
     let PageForm { ctx, data } = form;
     let portal = Portal::load(&s, &ctx).await?;
-    let id = order_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     let input = ShipInput { carrier: data.carrier.clone(), tracking_no: data.tracking_no.clone() };
     match s.app.act_on_order(&portal.who, id, OrderAction::Ship, Some(input)).await {
         Ok(_) => Ok(ctx.redirect(&format!("/merchant/orders/{id}?done=shipped"))),
@@ -263,7 +257,7 @@ pub struct CancelForm {}
 pub async fn cancel(State(s): State<AppState>, Path(id): Path<String>, form: PageForm<CancelForm>) -> PageResult {
     let ctx = form.ctx;
     let portal = Portal::load(&s, &ctx).await?;
-    let id = order_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     match s.app.act_on_order(&portal.who, id, OrderAction::Cancel, None).await {
         Ok(_) => Ok(ctx.redirect(&format!("/merchant/orders/{id}?done=cancelled"))),
         Err(error @ (AppError::Forbidden(_) | AppError::NotFound(_))) => Err(ctx.fail(error)),

@@ -6,18 +6,15 @@
 use super::widgets::{Choice, Control, Input, Section, Select, Suggestion, blank_is_required, non_blank, whole_number};
 use super::{Chrome, Portal, listing_problem, product_status};
 use crate::AppState;
-use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult};
 use crate::ui::errors;
 use crate::ui::forms::{FormErrors, PageForm};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use gateway_app::input::{BilingualInput, DecimalText};
 use gateway_app::products::{NetContentInput, ProductInput, ProductView};
 use gateway_app::tax_classes::TaxClassView;
-use gateway_core::ProductId;
 use gateway_core::product::ContentUnit;
 use serde::Deserialize;
 
@@ -334,10 +331,6 @@ pub struct EditQuery {
     pub saved: Option<String>,
 }
 
-fn product_id(ctx: &Ctx, raw: &str) -> Result<ProductId, Response> {
-    path_id::<ProductId>(raw, "product").map_err(|_| errors::page(ctx, StatusCode::NOT_FOUND, "error-not-found"))
-}
-
 pub async fn edit_form(
     State(s): State<AppState>,
     ctx: Ctx,
@@ -345,7 +338,7 @@ pub async fn edit_form(
     Query(q): Query<EditQuery>,
 ) -> PageResult {
     let portal = Portal::load(&s, &ctx).await?;
-    let id = product_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     let product = s.app.own_product(&portal.who, id).await.or_page(&ctx)?;
     let notice = q.saved.map(|_| ctx.t("product-saved"));
     let f = ProductForm::of(&product);
@@ -389,7 +382,7 @@ pub async fn create(State(s): State<AppState>, form: PageForm<ProductForm>) -> P
 pub async fn update(State(s): State<AppState>, Path(id): Path<String>, form: PageForm<ProductForm>) -> PageResult {
     let PageForm { ctx, data } = form;
     let portal = Portal::load(&s, &ctx).await?;
-    let id = product_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     let product = s.app.own_product(&portal.who, id).await.or_page(&ctx)?;
     if data.intent.as_deref() == Some("suggest") {
         return suggest(&s, &ctx, &portal, Some(&product), data).await;

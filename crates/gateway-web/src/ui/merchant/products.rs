@@ -4,13 +4,11 @@
 
 use super::{Chrome, Portal, listing_problem, product_status, usd};
 use crate::AppState;
-use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult};
 use crate::ui::errors;
 use crate::ui::forms::{PageForm, safe_next};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use gateway_app::pagination::PageQuery;
 use gateway_app::products::{ProductInput, ProductView};
 use gateway_core::ProductId;
@@ -110,9 +108,7 @@ pub struct StatusForm {
 pub async fn set_status(State(s): State<AppState>, Path(id): Path<String>, form: PageForm<StatusForm>) -> PageResult {
     let PageForm { ctx, data } = form;
     let who = ctx.require_merchant()?.clone();
-    let Ok(id) = path_id::<ProductId>(&id, "product") else {
-        return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
-    };
+    let id: ProductId = errors::page_id(&ctx, &id)?;
     let input = ProductInput { status: data.status, ..ProductInput::default() };
     let product = s.app.update_product(&who, id, input).await.or_page(&ctx)?;
     let next = match safe_next(data.next.as_deref()).as_str() {

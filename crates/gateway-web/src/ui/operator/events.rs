@@ -6,6 +6,7 @@
 use super::{query_params, utc};
 use crate::AppState;
 use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::errors;
 use crate::ui::events::{Choice, EventCard, state_choices};
 use crate::ui::forms::{Field, FormErrors, PageForm};
 use askama::Template;
@@ -208,10 +209,6 @@ pub async fn create(State(s): State<AppState>, form: PageForm<HashMap<String, St
     }
 }
 
-fn event_id(ctx: &Ctx, raw: &str) -> Result<gateway_core::EventId, axum::response::Response> {
-    raw.parse().map_err(|_| ctx.fail(AppError::NotFound("event")))
-}
-
 async fn render_event(
     s: &AppState,
     ctx: &Ctx,
@@ -280,7 +277,7 @@ pub async fn show(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> PageResult {
-    let id = event_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     let params = query_params(query.as_deref());
     let done = match (params.get("done").map(String::as_str), params.get("name")) {
         (Some("created"), _) => Some(ctx.t("ev-op-created")),
@@ -293,7 +290,7 @@ pub async fn show(
 pub async fn check_in(State(s): State<AppState>, Path(id): Path<String>, form: PageForm<CheckInForm>) -> PageResult {
     let ctx = form.ctx;
     let who = ctx.require_operator()?.clone();
-    let id = event_id(&ctx, &id)?;
+    let id = errors::page_id(&ctx, &id)?;
     let code = form.data.code.unwrap_or_default();
     match s.app.check_in(&who, id, CheckInInput { code: Some(code.clone()) }).await {
         Ok(r) => {

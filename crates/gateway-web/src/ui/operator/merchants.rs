@@ -257,9 +257,7 @@ pub async fn show(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> PageResult {
-    let Ok(id) = path_id::<MerchantId>(&id, "merchant") else {
-        return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
-    };
+    let id: MerchantId = errors::page_id(&ctx, &id)?;
     let done = done_message(&ctx, query_params(query.as_deref()).get("done"));
     render_merchant(&s, &ctx, id, done, FormErrors::default(), StatusCode::OK).await
 }

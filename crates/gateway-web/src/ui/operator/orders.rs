@@ -188,9 +188,7 @@ pub async fn show(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> PageResult {
-    let Ok(id) = path_id::<OrderId>(&id, "order") else {
-        return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
-    };
+    let id: OrderId = errors::page_id(&ctx, &id)?;
     let done = query_params(query.as_deref())
         .get("done")
         .map(|action| ctx.t_dynamic(&format!("op-order-done-{action}"), "op-done-other"));

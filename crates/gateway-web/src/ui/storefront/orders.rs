@@ -126,9 +126,7 @@ async fn render(s: &AppState, ctx: &Ctx, id: OrderId, errors: FormErrors, status
 }
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let Ok(id) = path_id::<OrderId>(&id, "order") else {
-        return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
-    };
+    let id: OrderId = errors::page_id(&ctx, &id)?;
     render(&s, &ctx, id, FormErrors::default(), StatusCode::OK).await
 }
 

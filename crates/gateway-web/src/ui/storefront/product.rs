@@ -3,7 +3,6 @@
 
 use super::{Amounts, name, state_name, title};
 use crate::AppState;
-use crate::extract::path_id;
 use crate::ui::context::{Ctx, OrPage, PageResult, Text};
 use crate::ui::errors;
 use crate::ui::forms::FormErrors;
@@ -39,9 +38,7 @@ pub struct ProductPage<'a> {
 }
 
 pub async fn product(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let Ok(id) = path_id::<ProductId>(&id, "product") else {
-        return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
-    };
+    let id: ProductId = errors::page_id(&ctx, &id)?;
     render(&s, &ctx, id, "1".into(), FormErrors::default(), StatusCode::OK).await
 }
 
