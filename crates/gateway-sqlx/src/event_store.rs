@@ -165,6 +165,28 @@ macro_rules! impl_event_store {
             type Conn = <$db as sqlx::Database>::Connection;
 
             impl $store {
+                /// Binds an event's details as `$1`–`$13` (title_en … sessions), the
+                /// same for creating and for replacing an event.
+                fn bind_details<'q>(
+                    query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
+                    d: &'q EventDetails,
+                ) -> StoreResult<sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>> {
+                    Ok(query
+                        .bind(&d.title_en)
+                        .bind(&d.title_zh)
+                        .bind(&d.description_en)
+                        .bind(&d.description_zh)
+                        .bind(&d.venue_name)
+                        .bind(&d.venue_address)
+                        .bind(&d.city)
+                        .bind(d.state.as_str())
+                        .bind(d.time_zone.name())
+                        .bind(d.starts_at)
+                        .bind(d.ends_at)
+                        .bind(d.capacity)
+                        .bind(sessions_json(d)?))
+                }
+
                 /// Locks the event's row for the rest of the transaction; with `take_seq`,
                 /// also takes the next registration number. (number, capacity), or None.
                 async fn lock_event(conn: &mut Conn, id: EventId, take_seq: bool) -> StoreResult<Option<(i64, i64)>> {
@@ -252,26 +274,16 @@ macro_rules! impl_event_store {
                 async fn create_event(&self, e: NewEvent) -> StoreResult<Event> {
                     let d = &e.details;
                     let mut tx = self.begin_write().await.map_err(backend)?;
-                    sqlx::query(
-                        "INSERT INTO events (id, title_en, title_zh, description_en, description_zh, venue_name, \
-                         venue_address, city, state, time_zone, starts_at, ends_at, capacity, sessions, next_seq, \
-                         created_by, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16, $16)",
-                    )
+                    Self::bind_details(
+                        sqlx::query(
+                            "INSERT INTO events (title_en, title_zh, description_en, description_zh, venue_name, \
+                             venue_address, city, state, time_zone, starts_at, ends_at, capacity, sessions, id, \
+                             next_seq, created_by, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16, $16)",
+                        ),
+                        d,
+                    )?
                     .bind(e.id.as_uuid())
-                    .bind(&d.title_en)
-                    .bind(&d.title_zh)
-                    .bind(&d.description_en)
-                    .bind(&d.description_zh)
-                    .bind(&d.venue_name)
-                    .bind(&d.venue_address)
-                    .bind(&d.city)
-                    .bind(d.state.as_str())
-                    .bind(d.time_zone.name())
-                    .bind(d.starts_at)
-                    .bind(d.ends_at)
-                    .bind(d.capacity)
-                    .bind(sessions_json(d)?)
                     .bind(e.created_by.as_uuid())
                     .bind(e.created_at)
                     .execute(&mut *tx)
@@ -291,24 +303,15 @@ macro_rules! impl_event_store {
                     if d.capacity < confirmed {
                         return Err(StoreError::Conflict("capacity"));
                     }
-                    sqlx::query(
-                        "UPDATE events SET title_en = $1, title_zh = $2, description_en = $3, description_zh = $4, \
-                         venue_name = $5, venue_address = $6, city = $7, state = $8, time_zone = $9, starts_at = $10, \
-                         ends_at = $11, capacity = $12, sessions = $13, updated_at = $14 WHERE id = $15",
-                    )
-                    .bind(&d.title_en)
-                    .bind(&d.title_zh)
-                    .bind(&d.description_en)
-                    .bind(&d.description_zh)
-                    .bind(&d.venue_name)
-                    .bind(&d.venue_address)
-                    .bind(&d.city)
-                    .bind(d.state.as_str())
-                    .bind(d.time_zone.name())
-                    .bind(d.starts_at)
-                    .bind(d.ends_at)
-                    .bind(d.capacity)
-                    .bind(sessions_json(&d)?)
+                    Self::bind_details(
+                        sqlx::query(
+                            "UPDATE events SET title_en = $1, title_zh = $2, description_en = $3, description_zh = $4, \
+                             venue_name = $5, venue_address = $6, city = $7, state = $8, time_zone = $9, \
+                             starts_at = $10, ends_at = $11, capacity = $12, sessions = $13, updated_at = $14 \
+                             WHERE id = $15",
+                        ),
+                        &d,
+                    )?
                     .bind(at)
                     .bind(id.as_uuid())
                     .execute(&mut *tx)
