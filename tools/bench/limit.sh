@@ -60,7 +60,7 @@ statements_of() {
   esac
 }
 # Statements of a script or list, one a line, each parameter written `?`.
-normalize() { grep -v '^\(--\|\\\|  \|SELECT c AS cart\|INSERT INTO carts\|INSERT INTO cart_items\)' "$1" \
+normalize() { statements_of "$1" | grep -v '^\(INSERT INTO carts\|INSERT INTO cart_items\)' \
   | sed -E 's/:[a-z0-9_]+::[a-z0-9]+/?/g; s/\$[0-9]+/?/g; s/^BEGIN IMMEDIATE;?$/BEGIN;/' | grep -v '^BEGIN;$'; }
 
 echo "== $(date -u +%FT%TZ) engine $ENGINE, clients $CLIENTS, $SECONDS_EACH s each, $ITEMS line(s) per order; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
