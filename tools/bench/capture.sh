@@ -22,6 +22,11 @@ w=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]
 f='%06d%04d%02d%02d%03d'%(random.randrange(110000,660000),random.randrange(1960,2000),random.randrange(1,13),random.randrange(1,29),random.randrange(1000))
 print(f+'10X98765432'[sum(int(c)*x for c,x in zip(f,w))%11])")
 post PUT /api/v1/me/identity -d "{\"real_name\":\"张三\",\"id_number\":\"$ID\",\"phone\":\"13800138000\"}" >/dev/null
+# One quote before the capture: the server then holds the FX rate, tax classes and
+# freight tariff in its copy (gateway_app::reference), as it does under load.
+WARM=$(post POST /api/v1/carts | json 'd["id"]')
+post PUT "/api/v1/carts/$WARM/items/${P[0]}" -d '{"quantity":1}' >/dev/null
+post GET "/api/v1/carts/$WARM/quote" >/dev/null
 size() { stat -c %s "$LOG"; }
 slice() { python3 -c "import sys;f=open('$LOG','rb');f.seek($1);sys.stdout.buffer.write(f.read($2-$1))"; }
 sleep 1

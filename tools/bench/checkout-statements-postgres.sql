@@ -2,10 +2,7 @@ SELECT u.id, u.email, u.role, u.password_hash, u.created_at FROM sessions s JOIN
 INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, idem_key) DO NOTHING;
 SELECT c.owner_id, c.checked_out_at, c.created_at, i.product_id, i.quantity FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE c.id = $1 ORDER BY i.added_at, i.product_id;
 SELECT user_id, real_name, id_number_cipher, id_number_hash, id_number_masked, phone, created_at, updated_at FROM identities WHERE user_id = $1;
-SELECT rate_micros, as_of FROM fx_rates WHERE base = 'USD' AND quote = 'CNY' ORDER BY id DESC LIMIT 1;
 SELECT p.id, p.merchant_id, p.sku, p.title_en, p.title_zh, p.description_en, p.description_zh, p.tax_class, p.hs_code, p.origin_country, p.price_usd_cents, p.weight_g, p.net_content_milli, p.net_content_unit, p.stock, p.status, p.problems, p.annual_cap_prefix, p.annual_cap_g, p.version, p.created_at, p.updated_at, m.status AS merchant_status FROM products p JOIN merchants m ON m.id = p.merchant_id WHERE p.id IN ($1);
-SELECT code, name_en, name_zh, vat_ppm, ct_ppm, ct_threshold_per_unit_fen, ct_threshold_per_piece_fen, mfn_duty_ppm, food, positive_list FROM tax_classes ORDER BY position, code;
-SELECT direct_first_500g_fen, direct_each_further_500g_fen, bonded_flat_fen FROM freight_rates WHERE id = 1;
 SELECT used_fen FROM annual_quota WHERE id_number_hash = $1 AND year = $2;
 SELECT id, owner_id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees, exported_before, fulfilment, food_registration_no, story_en, story_zh, status, created_at, updated_at FROM merchants WHERE id IN ($1);
 UPDATE carts SET checked_out_at = $1, updated_at = $1 WHERE id = $2 AND checked_out_at IS NULL;

@@ -215,6 +215,7 @@ impl App {
         let before = self.store.tax_class(code).await?.ok_or(AppError::NotFound("tax class"))?;
         let class = parse_class(&before.code, &input)?;
         let saved = self.store.update_tax_class(class, gateway_core::clock::now()).await;
+        self.reference.forget();
         let saved = saved.map_err(|e| match e {
             StoreError::NotFound => AppError::NotFound("tax class"),
             other => other.into(),
@@ -248,7 +249,9 @@ impl App {
         let rates = v.finish(|| {
             Some(FreightRates { direct_first_500g: first?, direct_each_further_500g: further?, bonded_flat: bonded? })
         })?;
-        let saved = self.store.set_freight_rates(rates, gateway_core::clock::now()).await?;
+        let saved = self.store.set_freight_rates(rates, gateway_core::clock::now()).await;
+        self.reference.forget();
+        let saved = saved?;
         tracing::info!(
             direct_first_500g = %rates.direct_first_500g,
             direct_each_further_500g = %rates.direct_each_further_500g,

@@ -200,14 +200,12 @@ impl App {
                 format!("a cart holds at most {MAX_CART_ITEMS} different products"),
             ));
         }
-        if quantity > 0 && self.store.product(product_id).await?.is_none() {
-            return Err(AppError::NotFound("product"));
-        }
         match self.store.set_cart_item(cart.id, product_id, quantity, gateway_core::clock::now()).await {
             Ok(()) => {}
             Err(StoreError::Stale) => {
                 return Err(AppError::Conflict { message: "this cart was checked out already".into(), field: None });
             }
+            Err(StoreError::NotFound) => return Err(AppError::NotFound("product")),
             Err(other) => return Err(other.into()),
         }
         self.view_cart(who, cart_id).await

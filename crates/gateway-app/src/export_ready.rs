@@ -127,7 +127,7 @@ impl App {
         if !crate::merchant_portal::may_see(who, &merchant) {
             return Err(AppError::Forbidden("this merchant belongs to another account"));
         }
-        let classes = self.store.tax_classes().await?;
+        let classes = self.tax_table().await?;
         let mut views = self.export_ready_views(&[&merchant], &classes).await?;
         views.pop().ok_or(AppError::NotFound("merchant"))
     }
@@ -156,7 +156,7 @@ impl App {
     /// page of merchants at a time with their products' facts: three queries a page.
     pub async fn export_ready_summary(&self, who: &Principal) -> AppResult<ExportReadySummary> {
         who.require(Role::Operator)?;
-        let classes = self.store.tax_classes().await?;
+        let classes = self.tax_table().await?;
         let mut summary = ExportReadySummary::default();
         let mut after = None;
         loop {

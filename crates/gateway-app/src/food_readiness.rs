@@ -234,7 +234,7 @@ impl App {
         merchant: &Merchant,
         data: FoodReadinessData,
     ) -> AppResult<FoodReadinessView> {
-        let classes = self.store.tax_classes().await?;
+        let classes = self.tax_table().await?;
         Ok(FoodReadinessView::new(merchant, data, &classes))
     }
 

@@ -39,10 +39,8 @@ impl App {
         let mut v = Validation::new();
         let rate = v.required("rate", input.rate, |r| FxRate::parse(&r.0));
         let rate = v.finish(|| rate)?;
-        Ok(self.store.set_fx_rate(rate, who.user_id, gateway_core::clock::now()).await?.into())
-    }
-
-    pub async fn current_fx(&self) -> AppResult<Option<FxQuote>> {
-        Ok(self.store.current_fx_rate().await?)
+        let saved = self.store.set_fx_rate(rate, who.user_id, gateway_core::clock::now()).await;
+        self.reference.forget();
+        Ok(saved?.into())
     }
 }

@@ -167,7 +167,7 @@ pub fn usd(cents: i64) -> String {
 }
 
 /// Adds up the store's groups into the dashboard.
-fn compute(data: ImpactData, classes: Vec<gateway_core::tax_class::TaxClass>, now: DateTime<Utc>) -> Impact {
+fn compute(data: ImpactData, classes: &[gateway_core::tax_class::TaxClass], now: DateTime<Utc>) -> Impact {
     let mut smes = SmeCounts::default();
     let mut by_state: BTreeMap<&'static str, (UsState, SmeCounts)> = BTreeMap::new();
     let mut by_kind: BTreeMap<&'static str, SmeCounts> = BTreeMap::new();
@@ -199,10 +199,11 @@ fn compute(data: ImpactData, classes: Vec<gateway_core::tax_class::TaxClass>, no
     }
     let other_cents = export_cents - farm_cents;
     let mut export_by_class: Vec<ClassValue> = classes
-        .into_iter()
+        .iter()
         .map(|c| {
             let cents = class_cents.remove(&c.code).map_or(0, |(_, cents)| cents);
-            ClassValue { code: c.code, name_en: c.name_en, name_zh: c.name_zh, food: c.food, cents }
+            let (code, name_en, name_zh) = (c.code.clone(), c.name_en.clone(), c.name_zh.clone());
+            ClassValue { code, name_en, name_zh, food: c.food, cents }
         })
         .collect();
     // Classes the table no longer has keep their code as their name.
@@ -271,8 +272,8 @@ impl App {
     /// The dashboard's figures, computed now from one snapshot of the database.
     pub async fn impact(&self) -> AppResult<Impact> {
         let data = self.store.impact_data().await?;
-        let classes = self.store.tax_classes().await?;
-        Ok(compute(data, classes, gateway_core::clock::now()))
+        let classes = self.tax_table().await?;
+        Ok(compute(data, &classes, gateway_core::clock::now()))
     }
 }
 
@@ -619,7 +620,7 @@ mod tests {
 
     #[test]
     fn groups_add_up_by_state_kind_and_class() {
-        let i = compute(data(), vec![class("agri", true), class("food", true), class("household", false)], now());
+        let i = compute(data(), &[class("agri", true), class("food", true), class("household", false)], now());
         assert_eq!(i.smes, SmeCounts { registered: 6, active: 5, exporting: 3, first_time_exporters: 2 });
         assert_eq!(i.smes_by_state.len(), 2);
         assert_eq!(
@@ -647,7 +648,7 @@ mod tests {
 
     #[test]
     fn history_is_cumulative_and_fills_every_month_to_now() {
-        let i = compute(data(), vec![], now());
+        let i = compute(data(), &[], now());
         let months: Vec<(String, i64, i64, i64)> =
             i.months.iter().map(|m| (m.month.to_string(), m.registered, m.exporting, m.export_cents)).collect();
         assert_eq!(
@@ -662,12 +663,12 @@ mod tests {
         );
         let view = i.view();
         assert_eq!(view.over_time.last().unwrap().export_value, "82.30");
-        assert!(compute(ImpactData::default(), vec![], now()).months.is_empty());
+        assert!(compute(ImpactData::default(), &[], now()).months.is_empty());
     }
 
     #[test]
     fn the_view_writes_money_and_jobs_as_decimal_strings() {
-        let v = compute(data(), vec![class("agri", true)], now()).view();
+        let v = compute(data(), &[class("agri", true)], now()).view();
         assert_eq!(v.export_value.total, "82.30");
         assert_eq!((v.export_value.farm_goods.as_str(), v.export_value.other_goods.as_str()), ("42.00", "40.30"));
         assert_eq!(v.jobs.reported.jobs, 24);

@@ -25,6 +25,7 @@ pub mod payments;
 pub mod positive_list;
 pub mod pricing;
 pub mod products;
+pub mod reference;
 pub mod sales;
 pub mod scenarios;
 pub mod search;
@@ -61,6 +62,8 @@ pub struct App {
     worker_id: Arc<str>,
     /// Events this process delivered.
     delivered: Arc<std::sync::atomic::AtomicU64>,
+    /// This server's copy of the FX rate, tax classes and freight rates.
+    reference: Arc<reference::ReferenceCache>,
 }
 
 #[derive(Clone)]
@@ -100,6 +103,7 @@ impl App {
             sink: Arc::new(dispatch::LogSink),
             worker_id: uuid::Uuid::now_v7().simple().to_string().into(),
             delivered: Arc::default(),
+            reference: Arc::default(),
         }
     }
 

@@ -70,8 +70,8 @@ impl App {
         let mut products: HashMap<_, _> =
             self.store.products_by_ids(&ids).await?.into_iter().map(|p| (p.id, p)).collect();
         let classes: HashMap<String, TaxRates> =
-            self.store.tax_classes().await?.iter().map(|c| (c.code.clone(), TaxRates::from(c))).collect();
-        let rates = self.store.freight_rates().await?;
+            self.tax_table().await?.iter().map(|c| (c.code.clone(), TaxRates::from(c))).collect();
+        let rates = self.freight_table().await?;
         let mut used = match buyer {
             Some(identity) => self.store.quota_used(&identity.id_number_hash, quota_year()).await?,
             None => {

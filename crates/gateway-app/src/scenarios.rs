@@ -186,7 +186,7 @@ impl App {
     /// while no FX rate is set (there is no price today to compare with).
     pub async fn preview_scenario(&self, who: &Principal, input: ScenarioInput) -> AppResult<ScenarioView> {
         who.require(Role::Operator)?;
-        let classes = self.store.tax_classes().await?;
+        let classes = self.tax_table().await?;
         let codes: Vec<&str> = classes.iter().map(|c| c.code.as_str()).collect();
         let (rule, top) = parse_input(input, &codes)?;
         let Some(fx) = self.current_fx().await?.map(|q| q.rate) else {
@@ -196,7 +196,7 @@ impl App {
                 "no USD/CNY rate is set yet, so there are no prices to compare: set the rate first",
             ));
         };
-        let freight = self.store.freight_rates().await?;
+        let freight = self.freight_table().await?;
         let rates: HashMap<&str, TaxRates> = classes.iter().map(|c| (c.code.as_str(), TaxRates::from(c))).collect();
 
         let mut overall = Group::default();

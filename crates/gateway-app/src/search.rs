@@ -11,7 +11,7 @@ use crate::{App, AppError, AppResult};
 use gateway_core::merchant::UsState;
 use gateway_core::{Cny, FxRate, MerchantId, OrderId, ProductId, Usd};
 use gateway_search::{SearchDocument, SearchQuery, SearchResults, Sort};
-use gateway_store::{CATALOG_RELOADED, CatalogEntry, OutboxEvent};
+use gateway_store::{CATALOG_RELOADED, CatalogEntry, OutboxEvent, REFERENCE_TOPICS};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -220,6 +220,12 @@ impl App {
         loop {
             let after = feed.position.unwrap_or(0);
             let events = self.store.outbox_after(after, FEED_BATCH).await?;
+            if events.iter().any(|e| e.topic.split('.').next() == Some(REFERENCE_TOPICS) && !feed.seen.contains(&e.id))
+            {
+                // A server changed the FX rate, a tax class or the freight rates:
+                // this server's copy is stale (`reference`).
+                self.reference.forget();
+            }
             if events.iter().any(|e| e.topic == CATALOG_RELOADED && !feed.seen.contains(&e.id)) {
                 // A bulk load (`gateway seed`) wrote the catalog without an event per
                 // product: rebuild from the catalog, which moves the position past it.

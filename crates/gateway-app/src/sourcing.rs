@@ -438,7 +438,7 @@ impl App {
                 .filter_map(|i| partial.get(i))
                 .collect();
         let merchants: Vec<&Merchant> = contenders.iter().map(|(merchant, _)| merchant).collect();
-        let classes = self.store.tax_classes().await?;
+        let classes = self.tax_table().await?;
         let views = self.export_ready_views(&merchants, &classes).await?;
         let mut candidates = Vec::new();
         for ((merchant, signals), view) in contenders.into_iter().zip(views) {

@@ -53,6 +53,6 @@ impl From<TaxClass> for TaxClassView {
 
 impl App {
     pub async fn tax_classes(&self) -> AppResult<Vec<TaxClassView>> {
-        Ok(self.store.tax_classes().await?.into_iter().map(TaxClassView::from).collect())
+        Ok(self.tax_table().await?.iter().cloned().map(TaxClassView::from).collect())
     }
 }

@@ -60,6 +60,8 @@ macro_rules! impl_admin_store {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(backend)?;
+                    let payload = $crate::serde_json::json!({ "code": class.code }).to_string();
+                    Self::insert_outbox(&mut tx, TAX_CLASS_UPDATED, $crate::uuid::Uuid::nil(), payload, at).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(TaxClassUpdate { class: TaxClass::from(row), products_changed: changed })
                 }
@@ -149,6 +151,7 @@ macro_rules! impl_admin_store {
                     rates: FreightRates,
                     at: DateTime<Utc>,
                 ) -> StoreResult<FreightSettings> {
+                    let mut tx = self.begin_write().await.map_err(backend)?;
                     let changed = sqlx::query(
                         "UPDATE freight_rates SET direct_first_500g_fen = $1, direct_each_further_500g_fen = $2, \
                          bonded_flat_fen = $3, updated_at = $4 WHERE id = 1",
@@ -157,13 +160,21 @@ macro_rules! impl_admin_store {
                     .bind(rates.direct_each_further_500g.minor())
                     .bind(rates.bonded_flat.minor())
                     .bind(at)
-                    .execute(&mut *self.writer().await.map_err(backend)?)
+                    .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
                     if changed.rows_affected() == 0 {
                         // The migration seeds the one row; without it the database is broken.
                         return Err(StoreError::NotFound);
                     }
+                    let payload = $crate::serde_json::json!({
+                        "direct_first_500g_fen": rates.direct_first_500g.minor(),
+                        "direct_each_further_500g_fen": rates.direct_each_further_500g.minor(),
+                        "bonded_flat_fen": rates.bonded_flat.minor(),
+                    })
+                    .to_string();
+                    Self::insert_outbox(&mut tx, FREIGHT_RATES_SET, $crate::uuid::Uuid::nil(), payload, at).await?;
+                    tx.commit().await.map_err(backend)?;
                     Ok(FreightSettings { rates, updated_at: at })
                 }
 

@@ -461,7 +461,12 @@ macro_rules! impl_buy_store {
                         .bind(at)
                         .execute(&mut *tx)
                         .await
-                        .map_err(backend)?;
+                        // The line's foreign key answers whether the product exists,
+                        // without a read of its own.
+                        .map_err(|e| match &e {
+                            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                            _ => backend(e),
+                        })?;
                     }
                     tx.commit().await.map_err(backend)?;
                     Ok(())

@@ -608,15 +608,19 @@ macro_rules! impl_store {
             #[async_trait]
             impl FxStore for $store {
                 async fn set_fx_rate(&self, rate: FxRate, set_by: UserId, as_of: DateTime<Utc>) -> StoreResult<FxQuote> {
+                    let mut tx = self.begin_write().await.map_err(backend)?;
                     sqlx::query(
                         "INSERT INTO fx_rates (base, quote, rate_micros, set_by, as_of) VALUES ('USD', 'CNY', $1, $2, $3)",
                     )
                     .bind(rate.micros())
                     .bind(set_by.as_uuid())
                     .bind(as_of)
-                    .execute(&mut *self.writer().await.map_err(backend)?)
+                    .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
+                    let payload = $crate::serde_json::json!({ "rate": rate.to_string() }).to_string();
+                    Self::insert_outbox(&mut tx, FX_RATE_SET, $crate::uuid::Uuid::nil(), payload, as_of).await?;
+                    tx.commit().await.map_err(backend)?;
                     Ok(FxQuote { rate, as_of })
                 }
 

@@ -91,6 +91,23 @@ macro_rules! assert_fields {
 /// 2026-03-14T15:09:26.535897Z: microsecond digits that every encoding must keep.
 const T0_MICROS: i64 = 1_773_500_966_535_897;
 
+/// The `reference.*` events (FX rate, tax class, freight rates) after outbox id
+/// `after`, as (topic, payload); their aggregate is the nil UUID.
+async fn reference_events(store: &dyn Store, after: i64) -> Vec<(String, serde_json::Value)> {
+    let events = store.outbox_after(after, 1000).await.must("outbox_after");
+    events
+        .into_iter()
+        .filter(|e| e.topic.split('.').next() == Some(gateway_store::REFERENCE_TOPICS))
+        .map(|e| {
+            assert_eq!(e.aggregate_id, Uuid::nil(), "{}: the platform's settings are the aggregate", e.topic);
+            match serde_json::from_str(&e.payload) {
+                Ok(payload) => (e.topic, payload),
+                Err(error) => panic!("{} payload {:?} is not JSON: {error}", e.topic, e.payload),
+            }
+        })
+        .collect()
+}
+
 fn t0() -> DateTime<Utc> {
     DateTime::from_timestamp_micros(T0_MICROS).must("T0 is a valid timestamp")
 }
@@ -1160,6 +1177,7 @@ pub async fn fx_current_rate_is_the_latest(store: &dyn Store) {
         Err(error) => panic!("test rate {micros}: {error}"),
     };
 
+    let head = store.outbox_head().await.must("outbox_head");
     let first = store.set_fx_rate(rate(7_100_000), operator.id, t0()).await.must("set_fx_rate");
     assert_eq!((first.rate.micros(), first.as_of), (7_100_000, t0()), "set_fx_rate's result");
     assert_eq!(store.current_fx_rate().await.must("current_fx_rate"), Some(first), "after one rate");
@@ -1169,6 +1187,14 @@ pub async fn fx_current_rate_is_the_latest(store: &dyn Store) {
     let current = store.current_fx_rate().await.must("current_fx_rate").must("current_fx_rate");
     assert_eq!((current.rate.micros(), current.as_of), (7_254_321, later), "the current rate is the latest");
     assert_eq!(current, second);
+    assert_eq!(
+        reference_events(store, head).await,
+        vec![
+            (gateway_store::FX_RATE_SET.to_string(), serde_json::json!({ "rate": "7.1" })),
+            (gateway_store::FX_RATE_SET.to_string(), serde_json::json!({ "rate": "7.254321" })),
+        ],
+        "each rate announces itself, so that every server drops its copy"
+    );
 }
 
 /// Pristine on a fresh store and with only the operator; not once anyone else

@@ -33,8 +33,8 @@ pub struct FreightSettings {
 pub trait AdminStore: Send + Sync {
     /// Saves every editable field of the class `class.code` (names, rates,
     /// thresholds, flags; not its code or position) and, in the same transaction,
-    /// re-runs the listing check of the class's products (see `recheck_listings`).
-    /// `NotFound` when there is no such class.
+    /// re-runs the listing check of the class's products (see `recheck_listings`) and
+    /// writes a `TAX_CLASS_UPDATED` event. `NotFound` when there is no such class.
     async fn update_tax_class(&self, class: TaxClass, at: DateTime<Utc>) -> StoreResult<TaxClassUpdate>;
     /// The positive list, by prefix.
     async fn positive_list(&self) -> StoreResult<Vec<PositiveListEntry>>;
@@ -48,6 +48,7 @@ pub trait AdminStore: Send + Sync {
     /// rules, or to repair): the products whose verdict changed.
     async fn recheck_all_listings(&self, at: DateTime<Utc>) -> StoreResult<u64>;
     async fn freight_settings(&self) -> StoreResult<FreightSettings>;
+    /// Replaces the tariff and writes a `FREIGHT_RATES_SET` event.
     async fn set_freight_rates(&self, rates: FreightRates, at: DateTime<Utc>) -> StoreResult<FreightSettings>;
     /// Every order, newest first, optionally only those in `status`.
     async fn all_orders(&self, status: Option<OrderStatus>, page: PageRequest) -> StoreResult<Page<Order>>;

@@ -112,9 +112,20 @@ pub trait CatalogStore: Send + Sync {
     ) -> StoreResult<Page<Product>>;
 }
 
+/// Outbox topics of the reference data every price is made of: the FX rate, a tax
+/// class, the freight rates. Each server caches that data and drops its copy when its
+/// outbox follower reads one of these; their aggregate id is the nil UUID (the
+/// platform's settings), the payload says what changed.
+pub const FX_RATE_SET: &str = "reference.fx_rate";
+pub const TAX_CLASS_UPDATED: &str = "reference.tax_class";
+pub const FREIGHT_RATES_SET: &str = "reference.freight_rates";
+/// The topic family of the three above (the part before the dot).
+pub const REFERENCE_TOPICS: &str = "reference";
+
 #[async_trait]
 pub trait FxStore: Send + Sync {
-    /// Records a new USD→CNY rate; earlier ones stay as history.
+    /// Records a new USD→CNY rate, and its `FX_RATE_SET` event; earlier rates stay as
+    /// history.
     async fn set_fx_rate(&self, rate: FxRate, set_by: UserId, as_of: DateTime<Utc>) -> StoreResult<FxQuote>;
     async fn current_fx_rate(&self) -> StoreResult<Option<FxQuote>>;
 }
@@ -157,7 +168,8 @@ pub trait IdentityStore: Send + Sync {
 pub trait CartStore: Send + Sync {
     async fn create_cart(&self, id: CartId, owner: Option<UserId>, at: DateTime<Utc>) -> StoreResult<()>;
     async fn cart(&self, id: CartId) -> StoreResult<Option<Cart>>;
-    /// Sets a line's quantity; 0 removes it. The cart must not be checked out.
+    /// Sets a line's quantity; 0 removes it. The cart must not be checked out
+    /// (`Stale`); a quantity of a product that does not exist is `NotFound`.
     async fn set_cart_item(
         &self,
         cart: CartId,

@@ -139,7 +139,13 @@ pub async fn admin_tax_class_update_rechecks_its_products(store: &dyn Store) {
 
     // Back on the list, without a threshold.
     let restored = TaxClass { positive_list: true, ct_threshold: None, ..edited };
+    let head = store.outbox_head().await.must("outbox_head");
     let saved = store.update_tax_class(restored.clone(), t0() + TimeDelta::hours(3)).await.must("restore");
+    assert_eq!(
+        reference_events(store, head).await,
+        vec![(gateway_store::TAX_CLASS_UPDATED.to_string(), serde_json::json!({ "code": restored.code }))],
+        "a saved class announces itself"
+    );
     assert_eq!(saved.class.ct_threshold, None, "the threshold is removed");
     assert_eq!(saved.products_changed, 3);
     assert_eq!(listing_of(store, listed_p.id).await.0, ProductStatus::Listed, "listed again");
@@ -168,7 +174,20 @@ pub async fn admin_freight_rates_round_trip(store: &dyn Store) {
         bonded_flat: Cny::from_minor(123_456),
     };
     let at = t0() + TimeDelta::days(3);
+    let head = store.outbox_head().await.must("outbox_head");
     let saved = store.set_freight_rates(rates, at).await.must("set_freight_rates");
+    assert_eq!(
+        reference_events(store, head).await,
+        vec![(
+            gateway_store::FREIGHT_RATES_SET.to_string(),
+            serde_json::json!({
+                "direct_first_500g_fen": 3_599,
+                "direct_each_further_500g_fen": 0,
+                "bonded_flat_fen": 123_456,
+            })
+        )],
+        "a new tariff announces itself"
+    );
     assert_eq!(saved, FreightSettings { rates, updated_at: at });
     assert_eq!(store.freight_settings().await.must("freight_settings again"), saved, "read back with its time");
     assert_eq!(store.freight_rates().await.must("freight_rates"), rates, "the quotes' tariff is the new one");

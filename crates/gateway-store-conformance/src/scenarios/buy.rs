@@ -512,6 +512,10 @@ pub async fn carts_round_trip_and_items(store: &dyn Store) {
     store.set_cart_item(owned, p1.id, 4, at(16)).await.must("add p1 back");
     assert_eq!(items(owned).await, vec![item(&p3, 7), item(&p2, 5), item(&p1, 4)], "a line added back comes last");
 
+    assert_not_found(store.set_cart_item(owned, ProductId::new(), 1, at(16)).await, "a product that does not exist");
+    assert_eq!(items(owned).await, vec![item(&p3, 7), item(&p2, 5), item(&p1, 4)], "a refused line changes nothing");
+    store.set_cart_item(owned, ProductId::new(), 0, at(16)).await.must("removing one that does not exist");
+
     store.set_cart_item(anon, p2.id, 1, at(17)).await.must("add to the anonymous cart");
     assert_eq!(items(anon).await, vec![item(&p2, 1)], "the anonymous cart's items");
     assert_eq!(items(owned).await, vec![item(&p3, 7), item(&p2, 5), item(&p1, 4)], "carts keep their own items");

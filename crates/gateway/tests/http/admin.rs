@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 /// The seeded `agri` class as a PUT body, with `changes` over it.
-fn agri(changes: Value) -> Value {
+pub(crate) fn agri(changes: Value) -> Value {
     let mut body = json!({
         "name": {"en": "Agricultural products (nuts, dried fruit, grains, honey, maple syrup)",
                  "zh": "农产品（坚果、果干、谷物、蜂蜜、枫糖浆）"},

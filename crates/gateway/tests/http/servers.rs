@@ -108,3 +108,42 @@ async fn servers_on_one_database_share_deliveries_search_alike_and_sell_once() {
         assert_eq!(honey.ok(200)["total"], 10, "the ten honey jars through {}", server.base);
     }
 }
+
+/// Each server keeps a copy of the FX rate, the tax classes and the freight tariff
+/// (`gateway_app::reference`). A change made through one server reaches the other's
+/// quotes through the outbox, well before the copy would expire on its own.
+#[tokio::test]
+async fn a_price_table_changed_through_one_server_prices_the_others_quotes() {
+    let a = spawn().await;
+    let b = another_server(&a, Arc::new(Recorder::default())).await;
+    a.set_fx("7").await;
+    let (token, merchant) = a.merchant("farm@example.com", true, true).await;
+    let honey = product(&a, &token, &merchant, json!({"price_usd": "10.00", "weight_g": 400})).await;
+    let buyer = shopper(&b).await;
+    let cart = cart_with(&b, &buyer, &[(&honey, 1)]).await;
+    let quote = || async { b.get(&format!("/api/v1/carts/{cart}/quote"), Some(&buyer)).await.ok(200).clone() };
+    let priced = |q: &serde_json::Value| {
+        let order = &q["orders"][0];
+        (q["fx_rate"].clone(), order["freight"].clone(), order["vat"].clone())
+    };
+    // Goods 70.00 + freight 40.00: VAT 9% × 70% of 110.00 = 6.93. Now in b's copy.
+    assert_eq!(priced(&quote().await), (json!("7"), json!("40.00"), json!("6.93")));
+
+    let admin = a.admin().await;
+    a.set_fx("8").await;
+    let vat = crate::admin::agri(json!({"vat_rate": "0.13"}));
+    a.put("/api/v1/admin/tax-classes/agri", Some(&admin), &vat).await.ok(200);
+    let freight = json!({"direct_first_500g": "35.50", "direct_each_further_500g": "15", "bonded_flat": "8"});
+    a.put("/api/v1/admin/freight", Some(&admin), &freight).await.ok(200);
+
+    // Goods 80.00 + freight 35.50: VAT 13% × 70% of 115.50 = 10.5105.
+    let expected = (json!("8"), json!("35.50"), json!("10.51"));
+    let patience = gateway_app::reference::MAX_AGE / 2;
+    let started = std::time::Instant::now();
+    let mut seen = priced(&quote().await);
+    while seen != expected && started.elapsed() < patience {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        seen = priced(&quote().await);
+    }
+    assert_eq!(seen, expected, "b's quote {patience:?} after the changes through a");
+}

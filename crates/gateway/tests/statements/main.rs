@@ -171,6 +171,9 @@ async fn a_checkout_runs_the_same_statements_whatever_the_cart_size() {
     for lines in [1, 4, 12] {
         let items: Vec<(&str, i64)> = products[..lines].iter().map(|p| (p.as_str(), 1)).collect();
         let cart = cart_with(&s, &buyer, &items).await;
+        // The quote puts the FX rate, tax classes and freight tariff in the server's
+        // copy (`gateway_app::reference`), where a server under load has them.
+        s.get(&format!("/api/v1/carts/{cart}/quote"), Some(&buyer)).await.ok(200);
         take_recorded();
         let placed = checkout(&s, &buyer, &cart, &format!("statements-{lines}")).await;
         let statements = take_recorded();
