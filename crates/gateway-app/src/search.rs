@@ -220,8 +220,7 @@ impl App {
         loop {
             let after = feed.position.unwrap_or(0);
             let events = self.store.outbox_after(after, FEED_BATCH).await?;
-            if events.iter().any(|e| e.topic.split('.').next() == Some(REFERENCE_TOPICS) && !feed.seen.contains(&e.id))
-            {
+            if events.iter().any(|e| e.family() == REFERENCE_TOPICS && !feed.seen.contains(&e.id)) {
                 // A server changed the FX rate, a tax class or the freight rates:
                 // this server's copy is stale (`reference`).
                 self.reference.forget();
@@ -263,12 +262,12 @@ impl App {
         let mut orders = Vec::new();
         let mut merchants = Vec::new();
         for event in events {
-            match event.topic.split('.').next() {
-                Some("product") => {
+            match event.family() {
+                "product" => {
                     products.insert(ProductId::from_uuid(event.aggregate_id));
                 }
-                Some("order") => orders.push(OrderId::from_uuid(event.aggregate_id)),
-                Some("merchant") => merchants.push(MerchantId::from_uuid(event.aggregate_id)),
+                "order" => orders.push(OrderId::from_uuid(event.aggregate_id)),
+                "merchant" => merchants.push(MerchantId::from_uuid(event.aggregate_id)),
                 _ => {}
             }
         }

@@ -97,7 +97,7 @@ async fn reference_events(store: &dyn Store, after: i64) -> Vec<(String, serde_j
     let events = store.outbox_after(after, 1000).await.must("outbox_after");
     events
         .into_iter()
-        .filter(|e| e.topic.split('.').next() == Some(gateway_store::REFERENCE_TOPICS))
+        .filter(|e| e.family() == gateway_store::REFERENCE_TOPICS)
         .map(|e| {
             assert_eq!(e.aggregate_id, Uuid::nil(), "{}: the platform's settings are the aggregate", e.topic);
             match serde_json::from_str(&e.payload) {

@@ -145,6 +145,13 @@ pub struct OutboxEvent {
     pub created_at: DateTime<Utc>,
 }
 
+impl OutboxEvent {
+    /// The topic's family, the part before its dot: "order" for "order.placed".
+    pub fn family(&self) -> &str {
+        self.topic.split('.').next().unwrap_or_default()
+    }
+}
+
 /// Keyset pagination: items after `after` (an id), at most `limit`.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
