@@ -31,7 +31,11 @@ pub struct EstablishParams {
     log_settings: LogSettings,
     #[cfg(feature = "load-extension")]
     extensions: IndexMap<CString, Option<CString>>,
+    // Gateway's patch runs statements without a worker thread (see worker.rs): the
+    // thread's name and command channel are kept for the options' API only.
+    #[allow(dead_code)]
     pub(crate) thread_name: String,
+    #[allow(dead_code)]
     pub(crate) command_channel_size: usize,
     #[cfg(feature = "regexp")]
     register_regexp_function: bool,

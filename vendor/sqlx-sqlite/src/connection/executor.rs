@@ -3,12 +3,12 @@ use crate::{
 };
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
-use futures_util::{stream, FutureExt, StreamExt, TryFutureExt, TryStreamExt};
+use futures_util::{stream, FutureExt, StreamExt, TryStreamExt};
 use sqlx_core::error::Error;
 use sqlx_core::executor::{Execute, Executor};
 use sqlx_core::sql_str::SqlStr;
 use sqlx_core::Either;
-use std::{future, pin::pin};
+use std::future;
 
 impl<'c> Executor<'c> for &'c mut SqliteConnection {
     type Database = Sqlite;
@@ -30,12 +30,7 @@ impl<'c> Executor<'c> for &'c mut SqliteConnection {
         let persistent = query.persistent() && arguments.is_some();
         let sql = query.sql();
 
-        Box::pin(
-            self.worker
-                .execute(sql, arguments, self.row_channel_size, persistent, None)
-                .map_ok(flume::Receiver::into_stream)
-                .try_flatten_stream(),
-        )
+        self.worker.execute(sql, arguments, persistent, None)
     }
 
     fn fetch_optional<'e, 'q, E>(
@@ -56,11 +51,7 @@ impl<'c> Executor<'c> for &'c mut SqliteConnection {
 
         Box::pin(async move {
             let sql = query.sql();
-            let mut stream = pin!(self
-                .worker
-                .execute(sql, arguments, self.row_channel_size, persistent, Some(1))
-                .map_ok(flume::Receiver::into_stream)
-                .try_flatten_stream());
+            let mut stream = self.worker.execute(sql, arguments, persistent, Some(1));
 
             while let Some(res) = stream.try_next().await? {
                 if let Either::Right(row) = res {

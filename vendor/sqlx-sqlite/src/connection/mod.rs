@@ -48,11 +48,11 @@ mod worker;
 
 /// A connection to an open [Sqlite] database.
 ///
-/// Because SQLite is an in-process database accessed by blocking API calls, SQLx uses a background
-/// thread and communicates with it via channels to allow non-blocking access to the database.
+/// Gateway's patch: statements run on the task that awaits them, under the connection's
+/// mutex, without upstream's background thread (see `worker.rs` and GATEWAY.md).
 ///
-/// Dropping this struct will signal the worker thread to quit and close the database, though
-/// if an error occurs there is no way to pass it back to the user this way.
+/// Dropping this struct closes the database, though if an error occurs there is no way
+/// to pass it back to the user this way.
 ///
 /// You can explicitly call [`.close()`][Self::close] to ensure the database is closed successfully
 /// or get an error otherwise.
@@ -239,7 +239,7 @@ impl Connection for SqliteConnection {
         Ok(())
     }
 
-    /// Ensure the background worker thread is alive and accepting commands.
+    /// Nothing to check: no worker thread runs the statements (Gateway's patch).
     fn ping(&mut self) -> impl Future<Output = Result<(), Error>> + Send + '_ {
         self.worker.ping()
     }
