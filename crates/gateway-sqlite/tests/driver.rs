@@ -20,11 +20,13 @@ async fn with_rows(rows: i64) -> (tempfile::TempDir, SqliteConnection) {
     let dir = tempfile::TempDir::new().expect("a temporary directory");
     let mut conn = open(&dir, Duration::from_secs(1)).await;
     conn.execute("CREATE TABLE t (n INTEGER NOT NULL)").await.expect("create");
-    sqlx::query("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < $1) INSERT INTO t SELECT n FROM c")
-        .bind(rows)
-        .execute(&mut conn)
-        .await
-        .expect("insert");
+    sqlx::query(
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < $1) INSERT INTO t SELECT n FROM c",
+    )
+    .bind(rows)
+    .execute(&mut conn)
+    .await
+    .expect("insert");
     (dir, conn)
 }
 
@@ -104,4 +106,26 @@ async fn another_connections_write_lock_ends_in_an_error_after_the_busy_timeout(
     let mut tx = waiter.begin_with("BEGIN IMMEDIATE").await.expect("the lock is free");
     assert_eq!(count(&mut tx).await, 2);
     tx.commit().await.expect("commit");
+}
+
+#[tokio::test] // one thread: what runs during the scan runs because the scan gave way
+async fn a_long_scan_lets_other_tasks_run_on_its_thread() {
+    let (_dir, mut conn) = with_rows(5_000).await;
+    let other_ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let other = tokio::spawn({
+        let other_ran = other_ran.clone();
+        async move { other_ran.store(true, std::sync::atomic::Ordering::SeqCst) }
+    });
+    let mut rows = sqlx::query("SELECT n FROM t ORDER BY n").fetch(&mut conn);
+    let mut seen_before_the_other_ran = 0;
+    while let Some(row) = rows.next().await {
+        row.expect("a row");
+        if other_ran.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        seen_before_the_other_ran += 1;
+    }
+    assert!(other_ran.load(std::sync::atomic::Ordering::SeqCst), "the other task never ran during the scan");
+    assert!(seen_before_the_other_ran < 1_000, "it ran only after {seen_before_the_other_ran} rows");
+    other.await.expect("the other task");
 }

@@ -31,6 +31,9 @@ use crate::{SqliteArguments, SqliteQueryResult, SqliteRow, SqliteStatement};
 #[cfg(feature = "deserialize")]
 use crate::connection::deserialize::{deserialize, serialize, SchemaName, SqliteOwnedBuf};
 
+/// Rows a statement steps before its task lets others run on its thread.
+const ROWS_BETWEEN_YIELDS: usize = 256;
+
 pub(crate) struct ConnectionWorker {
     /// Mutex for locking access to the database.
     pub(crate) shared: Arc<WorkerSharedState>,
@@ -129,6 +132,12 @@ impl ConnectionWorker {
                         rows_returned += 1;
                         if limit.is_some_and(|limit| rows_returned >= limit) {
                             break;
+                        }
+                        // A row is handed over without going back to the scheduler, so
+                        // a long scan would keep its thread to the end: give it back now
+                        // and then (the connection stays locked meanwhile).
+                        if rows_returned % ROWS_BETWEEN_YIELDS == 0 {
+                            sqlx_core::rt::yield_now().await;
                         }
                     }
                 }
