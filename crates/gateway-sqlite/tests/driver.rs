@@ -3,6 +3,8 @@
 //! things upstream's thread did for us still happen: a dropped transaction rolls back,
 //! a dropped stream lets the connection go on, another process's lock ends in an error.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use futures_util::StreamExt;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, Executor, Row, SqliteConnection};
@@ -100,7 +102,7 @@ async fn another_connections_write_lock_ends_in_an_error_after_the_busy_timeout(
     let mut waiter = open(&dir, Duration::from_millis(100)).await;
     let mut held = holder.begin_with("BEGIN IMMEDIATE").await.expect("the write lock");
     held.execute("INSERT INTO t VALUES (2)").await.expect("insert");
-    let refused = waiter.begin_with("BEGIN IMMEDIATE").await.err().expect("the lock is taken");
+    let refused = waiter.begin_with("BEGIN IMMEDIATE").await.expect_err("the lock is taken");
     assert!(refused.to_string().contains("locked"), "{refused}");
     held.commit().await.expect("commit");
     let mut tx = waiter.begin_with("BEGIN IMMEDIATE").await.expect("the lock is free");
