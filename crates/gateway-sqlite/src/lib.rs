@@ -33,8 +33,8 @@ impl SqliteStore {
             .busy_timeout(busy_timeout);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            // A ping would be one more round trip to the connection's worker thread per
-            // acquire, and an embedded database has no network link to go stale.
+            // An embedded database has no network link to go stale, and the patched
+            // driver no worker thread (vendor/sqlx-sqlite/GATEWAY.md) that could stop.
             .test_before_acquire(false)
             .connect_with(options)
             .await

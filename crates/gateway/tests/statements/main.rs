@@ -4,8 +4,8 @@
 //! one-line checkout are kept in `tools/bench/checkout-statements-<engine>.sql`, the
 //! reference the pgbench script and the raw SQLite loop are checked against.
 //!
-//! Its own test binary (process): it installs a global tracing subscriber, which also
-//! hears SQLite's worker thread, and its server runs without the search follower, so
+//! Its own test binary (process): it installs a global tracing subscriber, which hears
+//! every thread of the process, and its server runs without the search follower, so
 //! what it records is the request's SQL and nothing else.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
