@@ -32,7 +32,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(busy_timeout);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(pool_size())
             // An embedded database has no network link to go stale, and the patched
             // driver no worker thread (vendor/sqlx-sqlite/GATEWAY.md) that could stop.
             .test_before_acquire(false)
@@ -69,6 +69,17 @@ impl SqliteStore {
         let turn = self.write_turns.take().await?;
         Ok(Writer::new(self.pool.acquire().await?, Some(turn)))
     }
+}
+
+/// As many connections as the process has threads to run statements on (the patched
+/// driver runs them on the async threads, one per core), at least 2 so that a read
+/// need not wait for a write, at most 8. More would run nothing more at once, and each
+/// write by one connection empties the others' page caches (WAL), which they then read
+/// back from the file: 8 connections instead of 2 cost 10-20% more CPU per order on 2
+/// cores (BENCHMARKS.md).
+fn pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    u32::try_from(cores.clamp(2, 8)).unwrap_or(8)
 }
 
 gateway_sqlx::impl_store!(SqliteStore, Sqlite, "sqlite");
