@@ -75,8 +75,8 @@ impl SqliteStore {
 /// driver runs them on the async threads, one per core), at least 2 so that a read
 /// need not wait for a write, at most 8. More would run nothing more at once, and each
 /// write by one connection empties the others' page caches (WAL), which they then read
-/// back from the file: 8 connections instead of 2 cost 10-20% more CPU per order on 2
-/// cores (BENCHMARKS.md).
+/// back from the file: 8 connections instead of 2 cost up to a fifth more CPU per order
+/// on 2 cores (BENCHMARKS.md).
 fn pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
     u32::try_from(cores.clamp(2, 8)).unwrap_or(8)
