@@ -25,8 +25,8 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf "$URL/healthz" >/dev/null && break; sleep 1; done
 "$LOAD_BIN" --host "$URL" --scenarios "$SCENARIO" -u 4 -r 4 -t 5s --no-telnet --quiet > "$WORK/warmup.out" 2>&1
-# Ticks per thread name; a thread that ends between the two reads is skipped.
-# Per thread name: CPU ticks and thread switches.
+# Per thread name: CPU ticks and thread switches; a thread that ends between the two
+# reads is skipped.
 ticks() {
   for t in /proc/$PID/task/*; do
     name=$(tr ' ' _ < "$t/comm" 2>/dev/null) && stat=$(cat "$t/stat" 2>/dev/null) \
