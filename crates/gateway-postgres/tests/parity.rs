@@ -163,7 +163,7 @@ async fn migrated_schemas_match() {
     let sqlite_schema = sqlite_schema(&lite).await;
     let postgres_schema = postgres_schema(&postgres).await;
     postgres.pool().close().await;
-    lite.pool().close().await;
+    lite.close().await;
     guard.drop_database().await;
 
     assert!(!sqlite_schema.is_empty(), "the SQLite migrations created no table");

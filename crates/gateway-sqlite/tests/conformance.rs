@@ -1,6 +1,6 @@
 //! The store conformance suite on SQLite: each scenario gets a fresh database file in
-//! its own temporary directory (a file, not `:memory:`, so WAL and the pool's several
-//! connections are the real ones).
+//! its own temporary directory (a file, not `:memory:`, so WAL and the writer's and the
+//! readers' connections are the real ones).
 
 use gateway_sqlite::SqliteStore;
 use gateway_store_conformance::Fixture;
@@ -19,9 +19,9 @@ async fn fresh_store() -> Option<Fixture> {
     if let Err(error) = store.migrate().await {
         panic!("cannot migrate {url}: {error:?}");
     }
-    let pool = store.pool().clone();
+    let closing = store.clone();
     Some(Fixture::new(Arc::new(store)).with_teardown(async move {
-        pool.close().await;
+        closing.close().await;
         drop(dir);
     }))
 }

@@ -399,7 +399,8 @@ macro_rules! impl_bulk_load_store {
                     .await
                     .map_err(backend)?;
                     tx.commit().await.map_err(backend)?;
-                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    // ANALYZE writes the planner's statistics, so it is a write too.
+                    let mut conn = self.writer().await.map_err(backend)?;
                     <$db as BulkEngine>::analyze(&mut *conn).await.map_err(backend)
                 }
             }
