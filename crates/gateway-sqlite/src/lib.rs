@@ -41,7 +41,13 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(busy_timeout);
+            .busy_timeout(busy_timeout)
+            // Copy the WAL back into the database every 10,000 pages (about 40 MiB)
+            // instead of SQLite's 1,000: a page that every order rewrites (stock, the
+            // outbox's tail) is copied and synced once per checkpoint however often it
+            // was written, and the committing writer does the checkpoint, holding the
+            // write turn. 25–35% more orders per second at 8 users (BENCHMARKS.md).
+            .pragma("wal_autocheckpoint", "10000");
         // The writer first: it creates the file and switches it to WAL.
         let writes = pool(1).connect_with(options.clone()).await.map_err(StoreError::backend)?;
         let pool = pool(readers())
@@ -137,6 +143,18 @@ mod tests {
         tx.execute("INSERT INTO t VALUES (1), (2)").await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(count(store.pool()).await, 2, "the readers see what the writer committed");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn the_writer_checkpoints_every_10000_pages() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = store(&dir).await;
+        let pages: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+            .fetch_one(&mut *store.writer().await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(pages, 10_000);
         store.close().await;
     }
 
