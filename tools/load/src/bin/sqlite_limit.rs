@@ -1,8 +1,9 @@
 //! The SQLite limit: the statements of one Gateway order (tools/bench/checkout.sqlite.json,
 //! generated from a capture by tools/bench/gen_pgbench.py --sqlite), executed directly
 //! with rusqlite by N worker threads, each on its own connection opened as Gateway's
-//! SQLite store opens its own (WAL, synchronous NORMAL, foreign keys, 10 s busy
-//! timeout), against a copy of a Gateway database file.
+//! SQLite store opens its writer (WAL, synchronous NORMAL, foreign keys, 10 s busy
+//! timeout, a checkpoint every 10,000 pages), against a copy of a Gateway database
+//! file. Each worker reads and writes on its one connection; Gateway reads on others.
 //!
 //! sqlite_limit --db COPY.db --plan checkout.sqlite.json --workers 8 --seconds 20
 //!
@@ -67,6 +68,8 @@ fn open(path: &PathBuf) -> anyhow::Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // As crates/gateway-sqlite opens its writer.
+    conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
     conn.set_prepared_statement_cache_capacity(100);
     Ok(conn)
 }
