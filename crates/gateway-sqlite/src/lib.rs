@@ -105,13 +105,14 @@ fn pool(size: u32) -> SqlitePoolOptions {
 }
 
 /// As many reading connections as the process has threads to run statements on (the
-/// patched driver runs them on the async threads, one per core), at most 8. More would
-/// run nothing more at once, and each write empties every reader's page cache (WAL),
-/// which it then reads back from the file: 8 connections instead of 2 cost up to a
-/// fifth more CPU per order on 2 cores (BENCHMARKS.md).
+/// patched driver runs them on the async threads, one per core), at least 2 so that a
+/// long read (the search index rebuild streams the whole catalog) never holds the only
+/// one, at most 8. More would run nothing more at once, and each write empties every
+/// reader's page cache (WAL), which it then reads back from the file: 8 connections
+/// instead of 2 cost up to a fifth more CPU per order on 2 cores (BENCHMARKS.md).
 fn readers() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    u32::try_from(cores.clamp(1, 8)).unwrap_or(8)
+    u32::try_from(cores.clamp(2, 8)).unwrap_or(8)
 }
 
 gateway_sqlx::impl_store!(SqliteStore, Sqlite, "sqlite");
