@@ -46,7 +46,7 @@ impl SqliteStore {
             // instead of SQLite's 1,000: a page that every order rewrites (stock, the
             // outbox's tail) is copied and synced once per checkpoint however often it
             // was written, and the committing writer does the checkpoint, holding the
-            // write turn. 25–35% more orders per second at 8 users (BENCHMARKS.md).
+            // write turn. 20–35% more orders per second at 8 users (BENCHMARKS.md).
             .pragma("wal_autocheckpoint", "10000");
         // The writer first: it creates the file and switches it to WAL.
         let writes = pool(1).connect_with(options.clone()).await.map_err(StoreError::backend)?;
