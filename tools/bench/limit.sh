@@ -9,7 +9,10 @@
 # Per client count, for SECONDS_EACH each: the load tool's checkout scenario (whole
 # orders: cart, ITEMS lines, checkout) through Gateway; then, directly on the database,
 # checkout.pgbench (the checkout's statements on a cart made by 2 set-up inserts) and
-# order.pgbench (every statement of the whole order, as Gateway issued them).
+# order.pgbench (every statement of the whole order, as Gateway issued them). And the
+# floor: the load tool's floor scenario (three GET /healthz per iteration, an order's
+# HTTP round trips without its work), the most this tool and the server's HTTP path
+# let the checkout scenario reach on this machine; its ratio is to the order SQL too.
 #
 # Settings (environment): CLIENTS="1 8 32", SECONDS_EACH=20, ITEMS=1, GATEWAY_BIN
 # (default target/release/gateway), PG=postgres://postgres@127.0.0.1:5432, PORT=18090,
@@ -155,17 +158,21 @@ limit_run() { # MODE CLIENTS → "per_s p50 p99"
     echo "$(field "$out" per_s) $(field "$out" p50_ms) $(field "$out" p99_ms)"
   fi
 }
-printf '%-7s | %-24s | %-24s %-5s | %-24s %-5s | %s\n' clients "Gateway orders/s p50/p99" "checkout SQL/s p50/p99" ratio "order SQL/s p50/p99" ratio "server CPU ms/order"
+printf '%-7s | %-24s | %-24s %-5s | %-24s %-5s | %-7s | %-20s %-5s\n' clients "Gateway orders/s p50/p99" "checkout SQL/s p50/p99" ratio "order SQL/s p50/p99" ratio "CPU/ord" "floor/s p50/p99" ratio
 for c in $CLIENTS; do
   T0=$(cpu_ticks "$SERVER_PID")
   load "$c" checkout -t "${SECONDS_EACH}s" > "$WORK/gateway-$c.out" 2>&1
   T1=$(cpu_ticks "$SERVER_PID")
   S=$(grep 'transaction=checkout ' "$WORK/gateway-$c.out")
+  load "$c" floor -t "${SECONDS_EACH}s" > "$WORK/floor-$c.out" 2>&1
+  F=$(grep 'transaction=floor ' "$WORK/floor-$c.out")
   read -r cps cp50 cp99 <<< "$(limit_run checkout "$c")"
   read -r ops op50 op99 <<< "$(limit_run order "$c")"
   gps=$(field "$S" per_s); failed=$(field "$S" failed); orders=$(field "$S" ok)
-  printf '%-7s | %-24s | %-24s %-5s | %-24s %-5s | %s\n' "$c" "$gps $(field "$S" p50_ms)/$(field "$S" p99_ms)$([ "$failed" != 0 ] && echo " FAILED $failed")" \
+  fps=$(field "$F" per_s)
+  printf '%-7s | %-24s | %-24s %-5s | %-24s %-5s | %-7s | %-20s %-5s\n' "$c" "$gps $(field "$S" p50_ms)/$(field "$S" p99_ms)$([ "$failed" != 0 ] && echo " FAILED $failed")" \
     "$cps $cp50/$cp99" "$(python3 -c "print(f'{$gps / $cps:.0%}')")" "$ops $op50/$op99" "$(python3 -c "print(f'{$gps / $ops:.0%}')")" \
-    "$(python3 -c "print(f'{($T1 - $T0) * 1000 / $(getconf CLK_TCK) / max($orders, 1):.2f}')")"
+    "$(python3 -c "print(f'{($T1 - $T0) * 1000 / $(getconf CLK_TCK) / max($orders, 1):.2f}')")" \
+    "$fps $(field "$F" p50_ms)/$(field "$F" p99_ms)" "$(python3 -c "print(f'{$fps / $ops:.0%}')")"
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $WORK"

@@ -11,7 +11,7 @@ mod summary;
 use config::Config;
 use fixtures::setup;
 use goose::prelude::*;
-use scenarios::{checkout, pick_host, product_api, product_page, search, sign_up_consumer};
+use scenarios::{checkout, floor, pick_host, product_api, product_page, search, sign_up_consumer};
 
 /// `--host URL`, `--host=URL` or `-H URL` from goose's command line, to default
 /// LOAD_HOSTS to.
@@ -56,6 +56,7 @@ async fn main() -> Result<(), GooseError> {
         .register_transaction(transaction!(product_page).set_name("product page").set_weight(7)?)
         .register_transaction(transaction!(search).set_name("search").set_weight(2)?)
         .register_transaction(transaction!(checkout).set_name("checkout").set_weight(1)?);
+    let floor = scenario("floor").register_transaction(transaction!(floor).set_name("floor"));
 
     let metrics = GooseAttack::initialize()?
         .set_default(GooseDefault::Host, first_host.as_str())?
@@ -64,6 +65,7 @@ async fn main() -> Result<(), GooseError> {
         .register_scenario(searching)
         .register_scenario(buying)
         .register_scenario(mix)
+        .register_scenario(floor)
         .execute()
         .await?;
     summary::print(&metrics);

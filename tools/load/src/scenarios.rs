@@ -80,6 +80,16 @@ pub async fn search(user: &mut GooseUser) -> TransactionResult {
     get_page(user, &format!("/api/v1/search?q={}", encode(&q)), "/api/v1/search").await
 }
 
+/// Three `GET /healthz` (the server asks its database `SELECT 1`): an order's three
+/// HTTP round trips with none of its work, the floor under the `checkout` scenario's
+/// rate that the HTTP path and this load tool set (tools/bench/README.md, "The floor").
+pub async fn floor(user: &mut GooseUser) -> TransactionResult {
+    for _ in 0..3 {
+        get_page(user, "/healthz", "/healthz").await?;
+    }
+    Ok(())
+}
+
 /// The buy path of one order: a new cart, 1–3 lines (LOAD_ITEMS) of the load
 /// merchant's products, the checkout with an Idempotency-Key. When the consumer's
 /// spending nears the annual limit, a new consumer signs up first.
