@@ -81,8 +81,9 @@ pub async fn search(user: &mut GooseUser) -> TransactionResult {
 }
 
 /// Three `GET /healthz` (the server asks its database `SELECT 1`): an order's three
-/// HTTP round trips with none of its work, the floor under the `checkout` scenario's
-/// rate that the HTTP path and this load tool set (tools/bench/README.md, "The floor").
+/// HTTP round trips with none of its work, the least an order costs through this tool
+/// and the server's HTTP path, so a rate the `checkout` scenario cannot exceed
+/// (tools/bench/README.md, "The floor").
 pub async fn floor(user: &mut GooseUser) -> TransactionResult {
     for _ in 0..3 {
         get_page(user, "/healthz", "/healthz").await?;
