@@ -174,5 +174,9 @@ for c in $CLIENTS; do
     "$cps $cp50/$cp99" "$(python3 -c "print(f'{$gps / $cps:.0%}')")" "$ops $op50/$op99" "$(python3 -c "print(f'{$gps / $ops:.0%}')")" \
     "$(python3 -c "print(f'{($T1 - $T0) * 1000 / $(getconf CLK_TCK) / max($orders, 1):.2f}')")" \
     "$fps $(field "$F" p50_ms)/$(field "$F" p99_ms)" "$(python3 -c "print(f'{$fps / $ops:.0%}')")"
+  # One client waits for the round trips and the SQL in turn: its ratio is at most this.
+  if [ "$c" = 1 ]; then
+    echo "== at 1 client the floor caps the ratio to the order SQL at $(python3 -c "print(f'{$fps / ($fps + $ops):.0%}')") (floor / (floor + order SQL))"
+  fi
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $WORK"
