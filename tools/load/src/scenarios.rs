@@ -80,12 +80,19 @@ pub async fn search(user: &mut GooseUser) -> TransactionResult {
     get_page(user, &format!("/api/v1/search?q={}", encode(&q)), "/api/v1/search").await
 }
 
-/// Three `GET /healthz` (the server asks its database `SELECT 1`): an order's three
-/// HTTP round trips with none of its work, the least an order costs through this tool
-/// and the server's HTTP path, so a rate the `checkout` scenario cannot exceed
+/// How many lines the next order has: LOAD_ITEMS, drawn afresh per order.
+fn lines_per_order() -> usize {
+    let config = Config::get();
+    rand::rng().random_range(config.items_min..=config.items_max)
+}
+
+/// One `GET /healthz` (the server asks its database `SELECT 1`) per request of an
+/// order (the cart, each line, the checkout: three for one line): an order's HTTP round
+/// trips with none of its work, the least an order costs through this tool and the
+/// server's HTTP path, so a rate the `checkout` scenario cannot exceed
 /// (tools/bench/README.md, "The floor").
 pub async fn floor(user: &mut GooseUser) -> TransactionResult {
-    for _ in 0..3 {
+    for _ in 0..lines_per_order() + 2 {
         get_page(user, "/healthz", "/healthz").await?;
     }
     Ok(())
@@ -100,13 +107,11 @@ pub async fn checkout(user: &mut GooseUser) -> TransactionResult {
         sign_up_consumer(user).await?;
     }
     let token = user.get_session_data::<Consumer>().map(|c| c.token.clone()).ok_or("no consumer")?;
-    let config = Config::get();
     let (products, key) = {
         let mut rng = rand::rng();
-        let count = rng.random_range(config.items_min..=config.items_max);
         let mut all = fixtures::get().checkout_products.clone();
         all.shuffle(&mut rng);
-        all.truncate(count);
+        all.truncate(lines_per_order());
         (all, format!("load-{:032x}", rng.random::<u128>()))
     };
     let cart =
