@@ -10,8 +10,8 @@
 # orders: cart, ITEMS lines, checkout) through Gateway; then, directly on the database,
 # checkout.pgbench (the checkout's statements on a cart made by 2 set-up inserts) and
 # order.pgbench (every statement of the whole order, as Gateway issued them). And the
-# floor: the load tool's floor scenario (three GET /healthz per iteration, an order's
-# HTTP round trips without its work), the most this tool and the server's HTTP path
+# floor: the load tool's floor scenario (one GET /healthz per request of an order of
+# ITEMS lines: an order's HTTP round trips without its work), the most this tool and the server's HTTP path
 # let the checkout scenario reach on this machine; its ratio is to the order SQL too.
 #
 # Settings (environment): CLIENTS="1 8 32", SECONDS_EACH=20, ITEMS=1, GATEWAY_BIN
@@ -141,6 +141,7 @@ if [ "$ENGINE" = postgres ]; then
   BMID=$(psql_ -c "SELECT m.id FROM merchants m JOIN users u ON u.id = m.owner_id WHERE u.email = 'load-merchant@load.gateway.test'")
 fi
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+percent() { python3 -c "print(f'{($1) / ($2):.0%}')"; } # NUMERATOR DENOMINATOR (expressions)
 field() { sed -E "s/.* $2=([0-9.]+).*/\\1/" <<< "$1"; }
 limit_run() { # MODE CLIENTS → "per_s p50 p99"
   local mode=$1 c=$2
@@ -171,12 +172,12 @@ for c in $CLIENTS; do
   gps=$(field "$S" per_s); failed=$(field "$S" failed); orders=$(field "$S" ok)
   fps=$(field "$F" per_s)
   printf '%-7s | %-24s | %-24s %-5s | %-24s %-5s | %-7s | %-20s %-5s\n' "$c" "$gps $(field "$S" p50_ms)/$(field "$S" p99_ms)$([ "$failed" != 0 ] && echo " FAILED $failed")" \
-    "$cps $cp50/$cp99" "$(python3 -c "print(f'{$gps / $cps:.0%}')")" "$ops $op50/$op99" "$(python3 -c "print(f'{$gps / $ops:.0%}')")" \
+    "$cps $cp50/$cp99" "$(percent "$gps" "$cps")" "$ops $op50/$op99" "$(percent "$gps" "$ops")" \
     "$(python3 -c "print(f'{($T1 - $T0) * 1000 / $(getconf CLK_TCK) / max($orders, 1):.2f}')")" \
-    "$fps $(field "$F" p50_ms)/$(field "$F" p99_ms)" "$(python3 -c "print(f'{$fps / $ops:.0%}')")"
+    "$fps $(field "$F" p50_ms)/$(field "$F" p99_ms)" "$(percent "$fps" "$ops")"
   # One client waits for the round trips and the SQL in turn: its ratio is at most this.
   if [ "$c" = 1 ]; then
-    echo "== at 1 client the floor caps the ratio to the order SQL at $(python3 -c "print(f'{$fps / ($fps + $ops):.0%}')") (floor / (floor + order SQL))"
+    echo "== at 1 client the floor caps the ratio to the order SQL at $(percent "$fps" "$fps + $ops") (floor / (floor + order SQL))"
   fi
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $WORK"
