@@ -3,7 +3,7 @@
 //! processes can share one database, and PostgreSQL-compatible distributed engines
 //! remain a configuration change.
 
-use gateway_sqlx::{WriteTx, Writer};
+use gateway_sqlx::{Engine, SqlStore, WriteTx, Writer};
 use gateway_store::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgPool, Postgres};
@@ -15,14 +15,23 @@ const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Gateway's store on PostgreSQL.
+pub type PgStore = SqlStore<PgEngine>;
+
+/// Connects to `url` (`postgres://…`) with at most `max_connections`, without
+/// migrating.
+pub async fn connect(url: &str, max_connections: u32) -> Result<PgStore, StoreError> {
+    Ok(SqlStore::new(PgEngine::connect(url, max_connections).await?))
+}
+
+/// PostgreSQL's connection pool.
 #[derive(Clone)]
-pub struct PgStore {
+pub struct PgEngine {
     pool: PgPool,
 }
 
-impl PgStore {
-    /// Connects to `url` (`postgres://…`) without migrating.
-    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+impl PgEngine {
+    async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url).map_err(StoreError::backend)?.application_name("gateway");
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
@@ -54,6 +63,27 @@ impl PgStore {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
+
+impl Engine for PgEngine {
+    type Db = Postgres;
+
+    const NAME: &'static str = "postgres";
+
+    const FOR_UPDATE: Option<&'static str> = Some("FOR UPDATE");
+    const SKIP_LOCKED: Option<&'static str> = Some("FOR UPDATE SKIP LOCKED");
+
+    // Read committed takes a new snapshot per statement; repeatable read keeps the
+    // first one for the whole transaction.
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+    fn utc_month(column: &str) -> String {
+        format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')")
+    }
+
+    fn reads(&self) -> &PgPool {
+        &self.pool
+    }
 
     async fn begin_write(&self) -> Result<WriteTx<Postgres>, sqlx::Error> {
         Ok(WriteTx::new(self.pool.begin().await?, None))
@@ -63,5 +93,3 @@ impl PgStore {
         Ok(Writer::new(self.pool.acquire().await?, None))
     }
 }
-
-gateway_sqlx::impl_store!(PgStore, Postgres, "postgres");

@@ -2,7 +2,6 @@
 //! server (each test skips otherwise): each scenario gets a database of its own,
 //! created for it and dropped after it.
 
-use gateway_postgres::PgStore;
 use gateway_store_conformance::{Fixture, pg};
 use std::sync::Arc;
 
@@ -12,7 +11,7 @@ async fn fresh_store() -> Option<Fixture> {
         Ok(fresh) => fresh,
         Err(error) => panic!("cannot create a test database on {base_url}: {error}"),
     };
-    let store = match PgStore::connect(&url, 8).await {
+    let store = match gateway_postgres::connect(&url, 8).await {
         Ok(store) => store,
         Err(error) => panic!("cannot connect to {}: {error:?}", guard.name()),
     };

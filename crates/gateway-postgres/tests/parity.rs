@@ -153,11 +153,11 @@ async fn migrated_schemas_match() {
 
     let dir = tempfile::TempDir::new().expect("a temporary directory");
     let sqlite_url = format!("sqlite://{}", dir.path().join("parity.db").display());
-    let lite = SqliteStore::connect(&sqlite_url).await.expect("open SQLite");
+    let lite = gateway_sqlite::connect(&sqlite_url).await.expect("open SQLite");
     lite.migrate().await.expect("migrate SQLite");
 
     let (pg_url, guard) = pg::fresh_database(&base_url).await.expect("create a PostgreSQL test database");
-    let postgres = PgStore::connect(&pg_url, 2).await.expect("connect to PostgreSQL");
+    let postgres = gateway_postgres::connect(&pg_url, 2).await.expect("connect to PostgreSQL");
     postgres.migrate().await.expect("migrate PostgreSQL");
 
     let sqlite_schema = sqlite_schema(&lite).await;

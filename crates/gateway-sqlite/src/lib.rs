@@ -10,7 +10,7 @@
 //! file. With one connection doing all of this process's writes, the writer's cache
 //! stays warm from one transaction to the next.
 
-use gateway_sqlx::{WriteTurns, WriteTx, Writer};
+use gateway_sqlx::{Engine, SqlStore, WriteTurns, WriteTx, Writer};
 use gateway_store::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, Sqlite, SqlitePool};
@@ -19,8 +19,18 @@ use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Gateway's store on SQLite.
+pub type SqliteStore = SqlStore<SqliteEngine>;
+
+/// Opens (creating if needed) the database at `url` (`sqlite://path` or
+/// `sqlite::memory:`) without migrating it.
+pub async fn connect(url: &str) -> Result<SqliteStore, StoreError> {
+    Ok(SqlStore::new(SqliteEngine::connect(url).await?))
+}
+
+/// SQLite's connections: one writer and a pool of readers.
 #[derive(Clone)]
-pub struct SqliteStore {
+pub struct SqliteEngine {
     /// Reads; `query_only`, so a write sent here by mistake fails instead of
     /// emptying the writer's cache.
     pool: SqlitePool,
@@ -30,10 +40,8 @@ pub struct SqliteStore {
     options: SqliteConnectOptions,
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite://path` or
-    /// `sqlite::memory:`) without migrating it.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+impl SqliteEngine {
+    async fn connect(url: &str) -> Result<Self, StoreError> {
         let busy_timeout = Duration::from_secs(10);
         let options = SqliteConnectOptions::from_str(url)
             .map_err(StoreError::backend)?
@@ -84,6 +92,30 @@ impl SqliteStore {
         self.pool.close().await;
         self.writes.close().await;
     }
+}
+
+impl Engine for SqliteEngine {
+    type Db = Sqlite;
+
+    const NAME: &'static str = "sqlite";
+
+    // A write transaction holds the database's one write lock (`BEGIN IMMEDIATE`):
+    // no other writer can touch any row until it ends.
+    const FOR_UPDATE: Option<&'static str> = None;
+    const SKIP_LOCKED: Option<&'static str> = None;
+
+    // A read transaction sees the database as of its first read.
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN";
+
+    /// sqlx writes timestamps as RFC 3339 text, always in UTC: the first seven
+    /// characters are the month.
+    fn utc_month(column: &str) -> String {
+        format!("substr({column}, 1, 7)")
+    }
+
+    fn reads(&self) -> &SqlitePool {
+        &self.pool
+    }
 
     async fn begin_write(&self) -> Result<WriteTx<Sqlite>, sqlx::Error> {
         let turn = self.write_turns.take().await?;
@@ -115,8 +147,6 @@ fn readers() -> u32 {
     u32::try_from(cores.clamp(2, 8)).unwrap_or(8)
 }
 
-gateway_sqlx::impl_store!(SqliteStore, Sqlite, "sqlite");
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -126,7 +156,7 @@ mod tests {
 
     async fn store(dir: &tempfile::TempDir) -> SqliteStore {
         let url = format!("sqlite://{}", dir.path().join("gateway.db").display());
-        SqliteStore::connect(&url).await.expect("open the store")
+        crate::connect(&url).await.expect("open the store")
     }
 
     async fn count(pool: &SqlitePool) -> i64 {
@@ -172,7 +202,7 @@ mod tests {
             .expect("the backup waited for the open write transaction")
             .expect("backup");
         open.commit().await.unwrap();
-        let backup = SqliteStore::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+        let backup = crate::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
         assert_eq!(count(backup.pool()).await, 1, "the copy holds what was committed when it began");
         backup.close().await;
         store.close().await;

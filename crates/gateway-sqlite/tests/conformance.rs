@@ -2,7 +2,6 @@
 //! its own temporary directory (a file, not `:memory:`, so WAL and the writer's and the
 //! readers' connections are the real ones).
 
-use gateway_sqlite::SqliteStore;
 use gateway_store_conformance::Fixture;
 use std::sync::Arc;
 
@@ -12,7 +11,7 @@ async fn fresh_store() -> Option<Fixture> {
         Err(error) => panic!("cannot create a temporary directory: {error}"),
     };
     let url = format!("sqlite://{}", dir.path().join("gateway.db").display());
-    let store = match SqliteStore::connect(&url).await {
+    let store = match gateway_sqlite::connect(&url).await {
         Ok(store) => store,
         Err(error) => panic!("cannot open {url}: {error:?}"),
     };

@@ -5,13 +5,16 @@
 //! or BLOB, timestamps as `timestamptz` or sqlx's text), so the store reads loaded
 //! rows exactly like the ones its use cases wrote.
 
+use crate::backend;
+use crate::engine::{Engine, SqlStore};
+use crate::rows::problems_json;
+use crate::sql::sql;
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, Timelike, Utc};
+use gateway_store::*;
 use gateway_store::{BulkBatch, StoreError, StoreResult};
 use std::fmt::Write as _;
 use uuid::Uuid;
-
-use crate::rows::problems_json;
 
 /// One value of a loaded row.
 pub enum Cell<'a> {
@@ -280,7 +283,7 @@ impl BulkEngine for sqlx::Postgres {
     async fn relax_durability(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
         // The batch commits without waiting for its WAL flush; the durable commit that
         // ends the load flushes the WAL up to it, so every batch before it as well.
-        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *conn).await?;
+        sql("SET LOCAL synchronous_commit = off").execute(&mut *conn).await?;
         Ok(())
     }
 
@@ -289,8 +292,8 @@ impl BulkEngine for sqlx::Postgres {
         table: &Table,
         rows: &[Vec<Cell<'_>>],
     ) -> Result<(), sqlx::Error> {
-        let sql = format!("COPY {} ({}) FROM STDIN", table.name, table.columns.join(", "));
-        let mut copy = conn.copy_in_raw(&sql).await?;
+        let text = format!("COPY {} ({}) FROM STDIN", table.name, table.columns.join(", "));
+        let mut copy = conn.copy_in_raw(&text).await?;
         let mut buffer = String::with_capacity(COPY_CHUNK + 4096);
         for row in rows {
             copy_row(&mut buffer, row);
@@ -307,7 +310,7 @@ impl BulkEngine for sqlx::Postgres {
     }
 
     async fn analyze(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
-        sqlx::query("ANALYZE users, merchants, products, identities").execute(&mut *conn).await?;
+        sql("ANALYZE users, merchants, products, identities").execute(&mut *conn).await?;
         Ok(())
     }
 }
@@ -355,57 +358,31 @@ impl BulkEngine for sqlx::Sqlite {
     }
 
     async fn analyze(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
-        sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
+        sql("PRAGMA optimize").execute(&mut *conn).await?;
         Ok(())
     }
 }
 
-/// Implements `BulkLoadStore`; called by `impl_store!`.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! impl_bulk_load_store {
-    ($store:ty, $db:ty) => {
-        const _: () = {
-            use $crate::async_trait::async_trait;
-            use $crate::backend;
-            use $crate::bulk_load::{BulkEngine, load_batch};
-            use $crate::chrono::{DateTime, Utc};
-            use $crate::gateway_store::*;
-            use $crate::sqlx;
+#[async_trait]
+impl<E: Engine> BulkLoadStore for SqlStore<E> {
+    async fn bulk_load(&self, batch: &BulkBatch) -> StoreResult<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await.map_err(backend)?;
+        <E::Db as BulkEngine>::relax_durability(&mut *tx).await.map_err(backend)?;
+        load_batch::<E::Db>(&mut *tx, batch).await?;
+        tx.commit().await.map_err(backend)
+    }
 
-            #[async_trait]
-            impl BulkLoadStore for $store {
-                async fn bulk_load(&self, batch: &BulkBatch) -> StoreResult<()> {
-                    if batch.is_empty() {
-                        return Ok(());
-                    }
-                    let mut tx = self.begin_write().await.map_err(backend)?;
-                    <$db as BulkEngine>::relax_durability(&mut *tx).await.map_err(backend)?;
-                    load_batch::<$db>(&mut *tx, batch).await?;
-                    tx.commit().await.map_err(backend)
-                }
-
-                async fn bulk_load_finished(&self, payload: String, at: DateTime<Utc>) -> StoreResult<()> {
-                    let mut tx = self.begin_write().await.map_err(backend)?;
-                    sqlx::query(
-                        "INSERT INTO outbox (topic, aggregate_id, payload, created_at, attempts) \
-                         VALUES ($1, $2, $3, $4, 0)",
-                    )
-                    .bind(CATALOG_RELOADED)
-                    .bind($crate::uuid::Uuid::nil())
-                    .bind(payload)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                    tx.commit().await.map_err(backend)?;
-                    // ANALYZE writes the planner's statistics, so it is a write too.
-                    let mut conn = self.writer().await.map_err(backend)?;
-                    <$db as BulkEngine>::analyze(&mut *conn).await.map_err(backend)
-                }
-            }
-        };
-    };
+    async fn bulk_load_finished(&self, payload: String, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.map_err(backend)?;
+        Self::insert_outbox(&mut tx, CATALOG_RELOADED, uuid::Uuid::nil(), payload, at).await?;
+        tx.commit().await.map_err(backend)?;
+        // ANALYZE writes the planner's statistics, so it is a write too.
+        let mut conn = self.writer().await.map_err(backend)?;
+        <E::Db as BulkEngine>::analyze(&mut *conn).await.map_err(backend)
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,14 @@
 //! The search index's feed: the outbox read as a log, and catalog entries.
 
+use crate::backend;
+use crate::buy_rows::placeholders;
+use crate::engine::{Engine, SqlStore};
+use crate::rows::*;
+use crate::sql::{Sql, sql};
+use async_trait::async_trait;
+use gateway_core::{MerchantId, OrderId, ProductId};
+use gateway_store::*;
+
 #[macro_export]
 #[doc(hidden)]
 macro_rules! catalog_select {
@@ -18,115 +27,90 @@ macro_rules! catalog_select {
 /// bound parameters.
 pub const ID_CHUNK: usize = 500;
 
-/// Implements `SearchFeedStore`; called by `impl_store!`.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! impl_search_feed_store {
-    ($store:ty, $db:ty) => {
-        const _: () = {
-            use $crate::async_trait::async_trait;
-            use $crate::backend;
-            use $crate::buy_rows::placeholders;
-            use $crate::gateway_core::{MerchantId, OrderId, ProductId};
-            use $crate::gateway_store::*;
-            use $crate::rows::*;
-            use $crate::search_feed_store::ID_CHUNK;
-            use $crate::sqlx;
+/// Implements `SearchFeedStore`.
 
-            impl $store {
-                /// Catalog entries whose `column` is one of `ids`, chunk by chunk.
-                async fn catalog_where_in(
-                    &self,
-                    column: &'static str,
-                    ids: Vec<$crate::uuid::Uuid>,
-                ) -> StoreResult<Vec<CatalogEntry>> {
-                    let mut entries = Vec::with_capacity(ids.len());
-                    for chunk in ids.chunks(ID_CHUNK) {
-                        let sql = format!(
-                            "{} WHERE {column} IN ({}) ORDER BY p.id",
-                            $crate::catalog_select!(),
-                            placeholders(1, chunk.len())
-                        );
-                        let mut query = sqlx::query_as::<_, CatalogRow>(sqlx::AssertSqlSafe(sql));
-                        for id in chunk {
-                            query = query.bind(*id);
-                        }
-                        for row in query.fetch_all(&self.pool).await.map_err(backend)? {
-                            entries.push(CatalogEntry::try_from(row)?);
-                        }
-                    }
-                    Ok(entries)
-                }
+impl<E: Engine> SqlStore<E> {
+    /// Catalog entries whose `column` is one of `ids`, chunk by chunk.
+    pub(crate) async fn catalog_where_in(
+        &self,
+        column: &'static str,
+        ids: Vec<uuid::Uuid>,
+    ) -> StoreResult<Vec<CatalogEntry>> {
+        let mut entries = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(ID_CHUNK) {
+            let text = format!(
+                "{} WHERE {column} IN ({}) ORDER BY p.id",
+                crate::catalog_select!(),
+                placeholders(1, chunk.len())
+            );
+            let mut query = Sql::new(sqlx::AssertSqlSafe(text));
+            for id in chunk {
+                query = query.bind(*id);
             }
-
-            #[async_trait]
-            impl SearchFeedStore for $store {
-                async fn outbox_after(&self, after: i64, limit: u32) -> StoreResult<Vec<OutboxEvent>> {
-                    let rows: Vec<OutboxRow> = sqlx::query_as(
-                        "SELECT id, topic, aggregate_id, payload, created_at FROM outbox \
-                         WHERE id > $1 ORDER BY id LIMIT $2",
-                    )
-                    .bind(after)
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(backend)?;
-                    Ok(rows.into_iter().map(OutboxEvent::from).collect())
-                }
-
-                async fn outbox_head(&self) -> StoreResult<i64> {
-                    let head: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox")
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(backend)?;
-                    Ok(head.unwrap_or(0))
-                }
-
-                async fn catalog_for_sale(
-                    &self,
-                    after: Option<ProductId>,
-                    limit: u32,
-                ) -> StoreResult<Vec<CatalogEntry>> {
-                    let rows: Vec<CatalogRow> = sqlx::query_as(concat!(
-                        $crate::catalog_select!(),
-                        "WHERE p.status = 'listed' AND m.status = 'active' AND p.id > $1 ORDER BY p.id LIMIT $2"
-                    ))
-                    // The first page starts after the nil id (below every UUIDv7) rather
-                    // than at `$1 IS NULL OR …`: a generic plan of that OR cannot use the
-                    // primary key's range, and scanned a million-row table per page.
-                    .bind(after.map_or($crate::uuid::Uuid::nil(), |id| id.as_uuid()))
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(backend)?;
-                    rows.into_iter().map(CatalogEntry::try_from).collect()
-                }
-
-                async fn catalog_entries(&self, ids: &[ProductId]) -> StoreResult<Vec<CatalogEntry>> {
-                    self.catalog_where_in("p.id", ids.iter().map(|id| id.as_uuid()).collect()).await
-                }
-
-                async fn catalog_of_merchants(&self, merchants: &[MerchantId]) -> StoreResult<Vec<CatalogEntry>> {
-                    self.catalog_where_in("p.merchant_id", merchants.iter().map(|id| id.as_uuid()).collect()).await
-                }
-
-                async fn order_products(&self, orders: &[OrderId]) -> StoreResult<Vec<ProductId>> {
-                    let mut products = Vec::new();
-                    for chunk in orders.chunks(ID_CHUNK) {
-                        let sql = format!(
-                            "SELECT DISTINCT product_id FROM order_lines WHERE order_id IN ({})",
-                            placeholders(1, chunk.len())
-                        );
-                        let mut query = sqlx::query_scalar::<_, $crate::uuid::Uuid>(sqlx::AssertSqlSafe(sql));
-                        for id in chunk {
-                            query = query.bind(id.as_uuid());
-                        }
-                        let ids = query.fetch_all(&self.pool).await.map_err(backend)?;
-                        products.extend(ids.into_iter().map(ProductId::from_uuid));
-                    }
-                    Ok(products)
-                }
+            for row in query.fetch_all::<CatalogRow, _>(self.reads()).await.map_err(backend)? {
+                entries.push(CatalogEntry::try_from(row)?);
             }
-        };
-    };
+        }
+        Ok(entries)
+    }
+}
+
+#[async_trait]
+impl<E: Engine> SearchFeedStore for SqlStore<E> {
+    async fn outbox_after(&self, after: i64, limit: u32) -> StoreResult<Vec<OutboxEvent>> {
+        let rows: Vec<OutboxRow> = sql("SELECT id, topic, aggregate_id, payload, created_at FROM outbox \
+             WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(self.reads())
+        .await
+        .map_err(backend)?;
+        Ok(rows.into_iter().map(OutboxEvent::from).collect())
+    }
+
+    async fn outbox_head(&self) -> StoreResult<i64> {
+        let head: Option<i64> = sql("SELECT MAX(id) FROM outbox").fetch_scalar(self.reads()).await.map_err(backend)?;
+        Ok(head.unwrap_or(0))
+    }
+
+    async fn catalog_for_sale(&self, after: Option<ProductId>, limit: u32) -> StoreResult<Vec<CatalogEntry>> {
+        let rows: Vec<CatalogRow> = sql(concat!(
+            crate::catalog_select!(),
+            "WHERE p.status = 'listed' AND m.status = 'active' AND p.id > $1 ORDER BY p.id LIMIT $2"
+        ))
+        // The first page starts after the nil id (below every UUIDv7) rather
+        // than at `$1 IS NULL OR …`: a generic plan of that OR cannot use the
+        // primary key's range, and scanned a million-row table per page.
+        .bind(after.map_or(uuid::Uuid::nil(), |id| id.as_uuid()))
+        .bind(i64::from(limit))
+        .fetch_all(self.reads())
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(CatalogEntry::try_from).collect()
+    }
+
+    async fn catalog_entries(&self, ids: &[ProductId]) -> StoreResult<Vec<CatalogEntry>> {
+        self.catalog_where_in("p.id", ids.iter().map(|id| id.as_uuid()).collect()).await
+    }
+
+    async fn catalog_of_merchants(&self, merchants: &[MerchantId]) -> StoreResult<Vec<CatalogEntry>> {
+        self.catalog_where_in("p.merchant_id", merchants.iter().map(|id| id.as_uuid()).collect()).await
+    }
+
+    async fn order_products(&self, orders: &[OrderId]) -> StoreResult<Vec<ProductId>> {
+        let mut products = Vec::new();
+        for chunk in orders.chunks(ID_CHUNK) {
+            let text = format!(
+                "SELECT DISTINCT product_id FROM order_lines WHERE order_id IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut query = Sql::new(sqlx::AssertSqlSafe(text));
+            for id in chunk {
+                query = query.bind(id.as_uuid());
+            }
+            let ids = query.fetch_scalars::<uuid::Uuid, _>(self.reads()).await.map_err(backend)?;
+            products.extend(ids.into_iter().map(ProductId::from_uuid));
+        }
+        Ok(products)
+    }
 }

@@ -7,7 +7,6 @@
 use crate::config::Settings;
 use crate::keys::KEY_FILE;
 use anyhow::{Context, bail};
-use gateway_sqlite::SqliteStore;
 use std::path::{Path, PathBuf};
 
 /// The file name of the database in the data directory and in a backup.
@@ -39,7 +38,7 @@ pub async fn backup(settings: &Settings, to: &Path) -> anyhow::Result<Backup> {
     }
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
 
-    let store = SqliteStore::connect(&url).await.context("opening the SQLite database")?;
+    let store = gateway_sqlite::connect(&url).await.context("opening the SQLite database")?;
     let database = to.join(DATABASE_FILE);
     store.backup_into(&database).await.context("copying the database (VACUUM INTO)")?;
     let database_bytes = std::fs::metadata(&database)?.len();

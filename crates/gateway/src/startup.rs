@@ -3,20 +3,18 @@
 use crate::config::Settings;
 use anyhow::{Context, bail};
 use gateway_app::{App, AppSettings};
-use gateway_postgres::PgStore;
 use gateway_search::SearchIndex;
-use gateway_sqlite::SqliteStore;
 use gateway_store::Store;
 use std::sync::Arc;
 
 /// Opens and migrates the database `url` names: `sqlite:` or `postgres(ql)://`.
 pub async fn open_store(url: &str, pg_max_connections: u32) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
-        let store = SqliteStore::connect(url).await.context("opening the SQLite database")?;
+        let store = gateway_sqlite::connect(url).await.context("opening the SQLite database")?;
         store.migrate().await.context("migrating the SQLite database")?;
         Ok(Arc::new(store))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = PgStore::connect(url, pg_max_connections).await.context("connecting to PostgreSQL")?;
+        let store = gateway_postgres::connect(url, pg_max_connections).await.context("connecting to PostgreSQL")?;
         store.migrate().await.context("migrating the PostgreSQL database")?;
         Ok(Arc::new(store))
     } else {
