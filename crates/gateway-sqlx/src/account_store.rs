@@ -1,44 +1,13 @@
-//! Accounts and sessions (`AccountStore`), and the product and outbox helpers every sub-store shares.
+//! Accounts and sessions (`AccountStore`).
 
-use crate::engine::{DbConn, Engine, SqlStore};
+use crate::engine::{Engine, SqlStore};
 use crate::rows::*;
 use crate::sql::sql;
 use crate::{backend, map_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use gateway_core::ProductId;
 use gateway_core::user::{Email, Role};
 use gateway_store::*;
-
-impl<E: Engine> SqlStore<E> {
-    pub(crate) async fn fetch_product(conn: &mut DbConn<E>, id: ProductId) -> StoreResult<Option<Product>> {
-        let row: Option<ProductRow> = sql(concat!(crate::product_select!(), "WHERE p.id = $1"))
-            .bind(id.as_uuid())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(backend)?;
-        row.map(Product::try_from).transpose()
-    }
-
-    pub(crate) async fn insert_outbox(
-        conn: &mut DbConn<E>,
-        topic: &str,
-        aggregate: uuid::Uuid,
-        payload: String,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sql("INSERT INTO outbox (topic, aggregate_id, payload, created_at, attempts) \
-             VALUES ($1, $2, $3, $4, 0)")
-        .bind(topic)
-        .bind(aggregate)
-        .bind(payload)
-        .bind(at)
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-        Ok(())
-    }
-}
 
 #[async_trait]
 impl<E: Engine> AccountStore for SqlStore<E> {

@@ -16,8 +16,6 @@ use gateway_core::positive_list::{HsPrefix, PositiveListEntry};
 use gateway_core::tax_class::TaxClass;
 use gateway_store::*;
 
-/// Implements `AdminStore`.
-
 #[async_trait]
 impl<E: Engine> AdminStore for SqlStore<E> {
     async fn update_tax_class(&self, class: TaxClass, at: DateTime<Utc>) -> StoreResult<TaxClassUpdate> {

@@ -23,8 +23,6 @@ macro_rules! order_select {
     };
 }
 
-/// Implements `IdentityStore`, `CartStore` and `OrderStore`.
-
 impl<E: Engine> SqlStore<E> {
     pub(crate) async fn fetch_orders(conn: &mut DbConn<E>, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>> {
         if rows.is_empty() {
@@ -294,17 +292,10 @@ impl<E: Engine> SqlStore<E> {
             insert.execute(&mut *conn).await.map_err(backend)?;
         }
 
-        let text = format!(
-            "INSERT INTO outbox (topic, aggregate_id, payload, created_at, attempts) \
-             SELECT 'order.placed', e.column1, e.column2, $1, 0 FROM (VALUES {}) AS e",
-            value_rows(2, c.orders.len(), 2)
-        );
-        let mut events = Sql::new(sqlx::AssertSqlSafe(text)).bind(c.created_at);
-        for o in &c.orders {
-            let payload = serde_json::json!({ "order_id": o.id.to_string(), "status": "paid" });
-            events = events.bind(o.id.as_uuid()).bind(payload.to_string());
-        }
-        events.execute(&mut *conn).await.map_err(backend)?;
+        let placed = c.orders.iter().map(|o| {
+            (o.id.as_uuid(), serde_json::json!({ "order_id": o.id.to_string(), "status": "paid" }).to_string())
+        });
+        Self::insert_outbox_events(conn, "order.placed", placed, c.created_at).await?;
         Ok(())
     }
 }

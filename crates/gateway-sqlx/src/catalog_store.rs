@@ -1,6 +1,6 @@
 //! Products (`CatalogStore`) and the FX rate (`FxStore`).
 
-use crate::engine::{Engine, SqlStore};
+use crate::engine::{DbConn, Engine, SqlStore};
 use crate::rows::*;
 use crate::sql::sql;
 use crate::{backend, fetch_limit, map_err};
@@ -9,6 +9,17 @@ use chrono::{DateTime, Utc};
 use gateway_core::tax_class::TaxClass;
 use gateway_core::{FxRate, MerchantId, ProductId, UserId};
 use gateway_store::*;
+
+impl<E: Engine> SqlStore<E> {
+    pub(crate) async fn fetch_product(conn: &mut DbConn<E>, id: ProductId) -> StoreResult<Option<Product>> {
+        let row: Option<ProductRow> = sql(concat!(crate::product_select!(), "WHERE p.id = $1"))
+            .bind(id.as_uuid())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(backend)?;
+        row.map(Product::try_from).transpose()
+    }
+}
 
 #[async_trait]
 impl<E: Engine> CatalogStore for SqlStore<E> {

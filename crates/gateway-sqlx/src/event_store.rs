@@ -153,8 +153,6 @@ pub fn registration_event(r: &Registration) -> String {
     .to_string()
 }
 
-/// Implements `EventStore`.
-
 impl<E: Engine> SqlStore<E> {
     /// Binds an event's details as `$1`–`$13` (title_en … sessions), the
     /// same for creating and for replacing an event.

@@ -12,8 +12,6 @@ use gateway_core::{MerchantId, UserId};
 use gateway_store::*;
 use uuid::Uuid;
 
-/// Implements `FoodReadinessStore`.
-
 #[async_trait]
 impl<E: Engine> FoodReadinessStore for SqlStore<E> {
     async fn food_readiness_data(&self, merchant: MerchantId) -> StoreResult<FoodReadinessData> {

@@ -45,8 +45,6 @@ fn monthly_sql<E: Engine>() -> [Sql<'static>; 3] {
     .map(|text| Sql::new(sqlx::AssertSqlSafe(text)))
 }
 
-/// Implements `ImpactStore`.
-
 /// SMEs by state and kind. registered: every merchant row; active: status
 /// 'active'; exporting: at least one order with status 'delivered';
 /// first-time: exporting and exported_before false.

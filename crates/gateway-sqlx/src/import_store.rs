@@ -10,8 +10,6 @@ use gateway_core::{ImportId, MerchantId, UserId};
 use gateway_store::*;
 use uuid::Uuid;
 
-/// Implements `ImportStore`.
-
 #[async_trait]
 impl<E: Engine> ImportStore for SqlStore<E> {
     async fn product_by_sku(&self, merchant: MerchantId, sku: &str) -> StoreResult<Option<Product>> {

@@ -62,8 +62,6 @@ macro_rules! positive_list_columns {
     };
 }
 
-/// Adds `recheck_listings` and `load_positive_list` to `$store`.
-
 impl<E: Engine> SqlStore<E> {
     pub(crate) async fn load_positive_list(conn: &mut DbConn<E>) -> StoreResult<Vec<PositiveListEntry>> {
         let rows: Vec<PositiveListRow> =

@@ -12,9 +12,6 @@ use gateway_core::{MerchantId, OrderId, ProductId};
 use gateway_store::*;
 use uuid::Uuid;
 
-/// Implements `MerchantPortalStore` after `impl_buy_store!`,
-/// whose `fetch_orders` reads the lines of the orders listed here.
-
 fn status(text: &str) -> StoreResult<OrderStatus> {
     StoreError::decode("orders.status", OrderStatus::parse(text))
 }

@@ -1,12 +1,52 @@
 //! The outbox (`OutboxStore`) and the store as a whole (`Store`).
 
 use crate::backend;
-use crate::engine::{Engine, SqlStore, with_lock};
+use crate::buy_rows::value_rows;
+use crate::engine::{DbConn, Engine, SqlStore, with_lock};
 use crate::rows::*;
 use crate::sql::{Sql, sql};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gateway_store::*;
+use uuid::Uuid;
+
+impl<E: Engine> SqlStore<E> {
+    /// Writes one event to the outbox, in the caller's transaction.
+    pub(crate) async fn insert_outbox(
+        conn: &mut DbConn<E>,
+        topic: &str,
+        aggregate: Uuid,
+        payload: String,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        Self::insert_outbox_events(conn, topic, [(aggregate, payload)], at).await
+    }
+
+    /// Writes events of one topic to the outbox in one statement, however many
+    /// there are, in the caller's transaction: `(aggregate id, payload)` each.
+    pub(crate) async fn insert_outbox_events(
+        conn: &mut DbConn<E>,
+        topic: &str,
+        events: impl IntoIterator<Item = (Uuid, String)>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let events: Vec<(Uuid, String)> = events.into_iter().collect();
+        if events.is_empty() {
+            return Ok(());
+        }
+        let text = format!(
+            "INSERT INTO outbox (topic, aggregate_id, payload, created_at, attempts) \
+             SELECT $1, e.column1, e.column2, $2, 0 FROM (VALUES {}) AS e",
+            value_rows(3, events.len(), 2)
+        );
+        let mut insert = Sql::new(sqlx::AssertSqlSafe(text)).bind(topic).bind(at);
+        for (aggregate, payload) in events {
+            insert = insert.bind(aggregate).bind(payload);
+        }
+        insert.execute(&mut *conn).await.map_err(backend)?;
+        Ok(())
+    }
+}
 
 #[async_trait]
 impl<E: Engine> OutboxStore for SqlStore<E> {

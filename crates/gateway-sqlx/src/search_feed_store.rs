@@ -27,8 +27,6 @@ macro_rules! catalog_select {
 /// bound parameters.
 pub const ID_CHUNK: usize = 500;
 
-/// Implements `SearchFeedStore`.
-
 impl<E: Engine> SqlStore<E> {
     /// Catalog entries whose `column` is one of `ids`, chunk by chunk.
     pub(crate) async fn catalog_where_in(

@@ -27,8 +27,6 @@ macro_rules! sourcing_match_columns {
     };
 }
 
-/// Implements `SourcingStore`.
-
 impl<E: Engine> SqlStore<E> {
     pub(crate) async fn insert_notification(
         conn: &mut DbConn<E>,

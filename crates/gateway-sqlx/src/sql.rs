@@ -235,19 +235,16 @@ impl<'e, DB: Database> Exec<'e> for &'e Pool<DB>
 where
     DB::Connection: Conn,
 {
-    fn execute(self, sql: Sql<'e>) -> impl Future<Output = Result<u64, sqlx::Error>> + Send + 'e {
-        async move { Conn::execute(&mut *self.acquire().await?, sql).await }
+    async fn execute(self, sql: Sql<'e>) -> Result<u64, sqlx::Error> {
+        Conn::execute(&mut *self.acquire().await?, sql).await
     }
 
-    fn fetch_all<R: FromRows>(self, sql: Sql<'e>) -> impl Future<Output = Result<Vec<R>, sqlx::Error>> + Send + 'e {
-        async move { Conn::fetch_all(&mut *self.acquire().await?, sql).await }
+    async fn fetch_all<R: FromRows>(self, sql: Sql<'e>) -> Result<Vec<R>, sqlx::Error> {
+        Conn::fetch_all(&mut *self.acquire().await?, sql).await
     }
 
-    fn fetch_optional<R: FromRows>(
-        self,
-        sql: Sql<'e>,
-    ) -> impl Future<Output = Result<Option<R>, sqlx::Error>> + Send + 'e {
-        async move { Conn::fetch_optional(&mut *self.acquire().await?, sql).await }
+    async fn fetch_optional<R: FromRows>(self, sql: Sql<'e>) -> Result<Option<R>, sqlx::Error> {
+        Conn::fetch_optional(&mut *self.acquire().await?, sql).await
     }
 }
 
@@ -317,8 +314,8 @@ where
 }
 
 impl Conn for sqlx::SqliteConnection {
-    fn execute<'e>(&'e mut self, sql: Sql<'e>) -> impl Future<Output = Result<u64, sqlx::Error>> + Send + 'e {
-        async move { Ok(run_execute::<Sqlite>(self, sql).await?.rows_affected()) }
+    async fn execute<'e>(&'e mut self, sql: Sql<'e>) -> Result<u64, sqlx::Error> {
+        Ok(run_execute::<Sqlite>(self, sql).await?.rows_affected())
     }
 
     fn fetch_all<'e, R: FromRows>(
@@ -337,8 +334,8 @@ impl Conn for sqlx::SqliteConnection {
 }
 
 impl Conn for sqlx::PgConnection {
-    fn execute<'e>(&'e mut self, sql: Sql<'e>) -> impl Future<Output = Result<u64, sqlx::Error>> + Send + 'e {
-        async move { Ok(run_execute::<Postgres>(self, sql).await?.rows_affected()) }
+    async fn execute<'e>(&'e mut self, sql: Sql<'e>) -> Result<u64, sqlx::Error> {
+        Ok(run_execute::<Postgres>(self, sql).await?.rows_affected())
     }
 
     fn fetch_all<'e, R: FromRows>(

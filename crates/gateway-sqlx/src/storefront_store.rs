@@ -8,8 +8,6 @@ use async_trait::async_trait;
 use gateway_core::merchant::UsState;
 use gateway_store::*;
 
-/// Implements `StorefrontStore`.
-
 #[async_trait]
 impl<E: Engine> StorefrontStore for SqlStore<E> {
     async fn newest_for_sale(&self, limit: u32) -> StoreResult<Vec<Product>> {
