@@ -2,10 +2,12 @@
 //!
 //! Both engines accept the same SQL here (`$1` placeholders, `RETURNING`, `LIMIT`),
 //! and sqlx maps the same Rust types onto each engine's columns (UUID as BLOB or
-//! `uuid`, timestamps as text or `timestamptz`). So the store is written once, in
-//! [`impl_store!`], and instantiated by each backend crate for its own `sqlx::Database`.
-//! What differs — migrations, how a write transaction begins, pool options — stays in
-//! the backend crates.
+//! `uuid`, timestamps as text or `timestamptz`). So the store is written once, as
+//! [`SqlStore`], generic over an [`Engine`] that each backend crate implements with
+//! what differs: its connections, how a write transaction begins, and the few clauses
+//! only it speaks (row locks, the UTC month, a read snapshot). Statements are
+//! [`sql::Sql`], which runs on either engine's connection. Migrations and pool
+//! options stay in the backend crates.
 
 mod account_store;
 mod admin_store;
