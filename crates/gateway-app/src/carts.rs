@@ -89,8 +89,8 @@ impl QuoteOrderView {
         QuoteOrderView {
             merchant_id: o.merchant.id.to_string(),
             merchant_name: crate::merchants::DisplayNameView {
-                en: o.merchant.display_name_en.clone(),
-                zh: o.merchant.display_name_zh.clone(),
+                en: o.merchant.profile.display_name_en.clone(),
+                zh: o.merchant.profile.display_name_zh.clone(),
             },
             regime: o.regime.as_str(),
             lines: o

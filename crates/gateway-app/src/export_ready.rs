@@ -164,7 +164,7 @@ impl App {
             let merchants: Vec<&Merchant> =
                 page.items.iter().filter(|m| m.status != MerchantStatus::Rejected).collect();
             for (merchant, view) in merchants.iter().zip(self.export_ready_views(&merchants, &classes).await?) {
-                summary.add(merchant.state.as_str(), &view);
+                summary.add(merchant.profile.state.as_str(), &view);
             }
             match page.next {
                 Some(next) => after = Some(next),
@@ -190,14 +190,14 @@ fn export_facts(merchant: &Merchant, data: &ExportData, classes: &[TaxClass]) ->
         .iter()
         .any(|p| p.status != ProductStatus::Delisted && classification(&p.hs_code, &p.tax_class, classes).is_food());
     ExportFacts {
-        has_story: present(merchant.story_en.as_deref()) || present(merchant.story_zh.as_deref()),
-        has_chinese_name: present(merchant.display_name_zh.as_deref()),
+        has_story: present(merchant.profile.story_en.as_deref()) || present(merchant.profile.story_zh.as_deref()),
+        has_chinese_name: present(merchant.profile.display_name_zh.as_deref()),
         active: merchant.status == MerchantStatus::Active,
         listed: count(&|p| p.status == ProductStatus::Listed),
         blocked: count(&|p| p.status == ProductStatus::Blocked),
         listed_without_chinese_title: count(&|p| p.status == ProductStatus::Listed && !p.has_title_zh),
         sells_food,
-        has_registration_no: present(merchant.food_registration_no.as_deref()),
+        has_registration_no: present(merchant.profile.food_registration_no.as_deref()),
         orders_shipped: data.orders_shipped,
     }
 }

@@ -157,7 +157,7 @@ impl FoodReadinessView {
         let acked: Vec<StepId> = data.acks.iter().map(|a| a.step).collect();
         let list: Checklist = checklist(ChecklistInput {
             products,
-            has_registration_no: merchant.food_registration_no.is_some(),
+            has_registration_no: merchant.profile.food_registration_no.is_some(),
             acknowledged: acked,
         });
         let steps = list
@@ -179,12 +179,12 @@ impl FoodReadinessView {
             .collect();
         FoodReadinessView {
             merchant_id: merchant.id.to_string(),
-            kind: merchant.kind.as_str(),
+            kind: merchant.profile.kind.as_str(),
             applies: list.applies(),
             ready: list.ready(),
             done: list.done(),
             applicable: list.applicable(),
-            registration_no: merchant.food_registration_no.clone(),
+            registration_no: merchant.profile.food_registration_no.clone(),
             products: list
                 .products
                 .iter()

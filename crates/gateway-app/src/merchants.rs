@@ -10,7 +10,7 @@ use gateway_core::merchant::{
 use gateway_core::text::{Bilingual, bounded};
 use gateway_core::user::Role;
 use gateway_core::{MerchantId, Validation};
-use gateway_store::{Merchant, NewMerchant, StoreError};
+use gateway_store::{Merchant, MerchantProfile, NewMerchant, StoreError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -78,19 +78,19 @@ impl MerchantView {
     pub fn new(m: Merchant, private: bool) -> Self {
         MerchantView {
             id: m.id.to_string(),
-            legal_name: m.legal_name,
-            display_name: DisplayNameView { en: m.display_name_en, zh: m.display_name_zh },
-            kind: m.kind.as_str(),
-            state: m.state.as_str(),
-            city: m.city,
-            fulfilment: m.fulfilment.as_str(),
+            legal_name: m.profile.legal_name,
+            display_name: DisplayNameView { en: m.profile.display_name_en, zh: m.profile.display_name_zh },
+            kind: m.profile.kind.as_str(),
+            state: m.profile.state.as_str(),
+            city: m.profile.city,
+            fulfilment: m.profile.fulfilment.as_str(),
             status: m.status.as_str(),
-            story: m.story_en.map(|en| DisplayNameView { en, zh: m.story_zh }),
+            story: m.profile.story_en.map(|en| DisplayNameView { en, zh: m.profile.story_zh }),
             created_at: m.created_at,
-            zip: private.then_some(m.zip),
-            employees: private.then_some(m.employees),
-            exported_before: private.then_some(m.exported_before),
-            food_registration_no: private.then_some(m.food_registration_no),
+            zip: private.then_some(m.profile.zip),
+            employees: private.then_some(m.profile.employees),
+            exported_before: private.then_some(m.profile.exported_before),
+            food_registration_no: private.then_some(m.profile.food_registration_no),
             owner_id: private.then(|| m.owner_id.to_string()),
         }
     }
@@ -104,51 +104,62 @@ pub fn is_owner_or_operator(who: Option<&Principal>, m: &Merchant) -> bool {
 /// The validated profile of a merchant: `input` over `base` (the merchant being
 /// edited), or, with no base, a new merchant whose every field but the optional
 /// ones is required.
-fn merge_profile(base: Option<&Merchant>, input: MerchantInput) -> Result<Profile, Vec<gateway_core::FieldError>> {
+fn merge_profile(
+    base: Option<&Merchant>,
+    input: MerchantInput,
+) -> Result<MerchantProfile, Vec<gateway_core::FieldError>> {
     let mut v = Validation::new();
     let legal_name = v.patched(
         "legal_name",
         input.legal_name.as_deref(),
         |s| bounded(s, 200, false),
-        base.map(|b| b.legal_name.clone()),
+        base.map(|b| b.profile.legal_name.clone()),
     );
     let display_name = match (&input.display_name, base) {
-        (None, Some(b)) => Some(Bilingual { en: b.display_name_en.clone(), zh: b.display_name_zh.clone() }),
+        (None, Some(b)) => {
+            Some(Bilingual { en: b.profile.display_name_en.clone(), zh: b.profile.display_name_zh.clone() })
+        }
         (None, None) => {
             v.push("display_name.en", "is required");
             None
         }
         (Some(d), _) => d.parse("display_name", 120, false, &mut v),
     };
-    let kind = v.patched("kind", input.kind.as_deref(), MerchantKind::parse, base.map(|b| b.kind));
-    let state = v.patched("state", input.state.as_deref(), UsState::parse, base.map(|b| b.state));
-    let city = v.patched("city", input.city.as_deref(), |s| bounded(s, 100, false), base.map(|b| b.city.clone()));
+    let kind = v.patched("kind", input.kind.as_deref(), MerchantKind::parse, base.map(|b| b.profile.kind));
+    let state = v.patched("state", input.state.as_deref(), UsState::parse, base.map(|b| b.profile.state));
+    let city =
+        v.patched("city", input.city.as_deref(), |s| bounded(s, 100, false), base.map(|b| b.profile.city.clone()));
     let zip = v.patched(
         "zip",
         input.zip.as_deref(),
         |s| Zip::parse(s).map(|z| z.as_str().to_string()),
-        base.map(|b| b.zip.clone()),
+        base.map(|b| b.profile.zip.clone()),
     );
-    let employees = v.patched("employees", input.employees, parse_employees, base.map(|b| b.employees));
+    let employees = v.patched("employees", input.employees, parse_employees, base.map(|b| b.profile.employees));
     let exported_before =
-        v.patched("exported_before", input.exported_before, Ok::<_, &str>, base.map(|b| b.exported_before));
+        v.patched("exported_before", input.exported_before, Ok::<_, &str>, base.map(|b| b.profile.exported_before));
     let fulfilment =
-        v.patched("fulfilment", input.fulfilment.as_deref(), Fulfilment::parse, base.map(|b| b.fulfilment));
+        v.patched("fulfilment", input.fulfilment.as_deref(), Fulfilment::parse, base.map(|b| b.profile.fulfilment));
     // Optional fields: absent keeps (or stays empty), "" clears.
     let food_registration_no = match input.food_registration_no.as_deref().map(str::trim) {
-        None => Some(base.and_then(|b| b.food_registration_no.clone())),
+        None => Some(base.and_then(|b| b.profile.food_registration_no.clone())),
         Some("") => Some(None),
         Some(s) => v.check("food_registration_no", FoodRegistrationNo::parse(s)).map(|r| Some(r.as_str().to_string())),
     };
     let story = match (&input.story, base) {
-        (None, b) => Some(b.and_then(|b| b.story_en.clone().map(|en| Bilingual { en, zh: b.story_zh.clone() }))),
+        (None, b) => {
+            Some(b.and_then(|b| b.profile.story_en.clone().map(|en| Bilingual { en, zh: b.profile.story_zh.clone() })))
+        }
         (Some(s), _) if s.en.as_deref().is_none_or(|en| en.trim().is_empty()) && s.zh.is_none() => Some(None),
         (Some(s), _) => s.parse("story", STORY_MAX, true, &mut v).map(Some),
     };
     v.finish(|| {
-        Some(Profile {
+        let display_name = display_name?;
+        let (story_en, story_zh) = split_story(story?);
+        Some(MerchantProfile {
             legal_name: legal_name?,
-            display_name: display_name?,
+            display_name_en: display_name.en,
+            display_name_zh: display_name.zh,
             kind: kind?,
             state: state?,
             city: city?,
@@ -157,26 +168,13 @@ fn merge_profile(base: Option<&Merchant>, input: MerchantInput) -> Result<Profil
             exported_before: exported_before?,
             fulfilment: fulfilment?,
             food_registration_no: food_registration_no?,
-            story: story?,
+            story_en,
+            story_zh,
         })
     })
 }
 
 const STORY_MAX: usize = 2000;
-
-struct Profile {
-    legal_name: String,
-    display_name: Bilingual,
-    kind: MerchantKind,
-    state: UsState,
-    city: String,
-    zip: String,
-    employees: i64,
-    exported_before: bool,
-    fulfilment: Fulfilment,
-    food_registration_no: Option<String>,
-    story: Option<Bilingual>,
-}
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -193,24 +191,11 @@ impl App {
     /// A merchant user registers their business; it waits for approval.
     pub async fn create_merchant(&self, who: &Principal, input: MerchantInput) -> AppResult<MerchantView> {
         who.require(Role::Merchant)?;
-        let p = merge_profile(None, input)?;
-        let (story_en, story_zh) = split_story(p.story);
+        let profile = merge_profile(None, input)?;
         let new = NewMerchant {
             id: MerchantId::new(),
             owner_id: who.user_id,
-            legal_name: p.legal_name,
-            display_name_en: p.display_name.en,
-            display_name_zh: p.display_name.zh,
-            kind: p.kind,
-            state: p.state,
-            city: p.city,
-            zip: p.zip,
-            employees: p.employees,
-            exported_before: p.exported_before,
-            fulfilment: p.fulfilment,
-            food_registration_no: p.food_registration_no,
-            story_en,
-            story_zh,
+            profile,
             created_at: gateway_core::clock::now(),
         };
         let merchant = self.store.create_merchant(new).await.map_err(|e| match e {
@@ -239,24 +224,8 @@ impl App {
         if !is_owner_or_operator(Some(who), &current) {
             return Err(AppError::Forbidden("this merchant belongs to another account"));
         }
-        let p = merge_profile(Some(&current), input)?;
-        let (story_en, story_zh) = split_story(p.story);
-        let edited = Merchant {
-            legal_name: p.legal_name,
-            display_name_en: p.display_name.en,
-            display_name_zh: p.display_name.zh,
-            kind: p.kind,
-            state: p.state,
-            city: p.city,
-            zip: p.zip,
-            employees: p.employees,
-            exported_before: p.exported_before,
-            fulfilment: p.fulfilment,
-            food_registration_no: p.food_registration_no,
-            story_en,
-            story_zh,
-            ..current
-        };
+        let profile = merge_profile(Some(&current), input)?;
+        let edited = Merchant { profile, ..current };
         // The store re-runs the listing check of the merchant's products in the same
         // transaction: the food registration and the fulfilment mode take part in it.
         let saved = self.store.update_merchant(edited).await?;

@@ -120,7 +120,7 @@ impl App {
         for (merchant_id, lines) in groups {
             let merchant = merchants.remove(&merchant_id).ok_or(AppError::NotFound("merchant"))?;
             let weight_g: i64 = lines.iter().map(|l| l.product.fields.weight_g * l.quantity).sum();
-            let freight_fen = freight(&rates, merchant.fulfilment, weight_g);
+            let freight_fen = freight(&rates, merchant.profile.fulfilment, weight_g);
             let inputs: Vec<LineInput> = lines
                 .iter()
                 .map(|l| LineInput {
@@ -148,7 +148,7 @@ impl App {
                         "single_limit_exceeded",
                         format!(
                             "the order from {} is {dutiable} CNY with freight: above the 5,000.00 CNY single-order limit; split it or remove items",
-                            merchant.display_name_en
+                            merchant.profile.display_name_en
                         ),
                     ));
                     Regime::Cbec

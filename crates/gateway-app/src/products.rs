@@ -293,8 +293,8 @@ impl App {
             class: &class,
             entry: entry.as_ref(),
             hs_code: &fields.hs_code,
-            merchant_has_food_registration: merchant.food_registration_no.is_some(),
-            fulfilment: merchant.fulfilment,
+            merchant_has_food_registration: merchant.profile.food_registration_no.is_some(),
+            fulfilment: merchant.profile.fulfilment,
         };
         let verdict = listing_verdict(&facts, fields.status == ProductStatus::Delisted);
         fields.status = verdict.status;

@@ -46,7 +46,7 @@ impl App {
             if !names.contains_key(&hit.merchant_id) {
                 let name = match hit.merchant_id.parse::<MerchantId>() {
                     Ok(id) => match self.merchant(id).await {
-                        Ok(m) => DisplayNameView { en: m.display_name_en, zh: m.display_name_zh },
+                        Ok(m) => DisplayNameView { en: m.profile.display_name_en, zh: m.profile.display_name_zh },
                         // Gone since the index saw it: the card shows no name.
                         Err(AppError::NotFound(_)) => DisplayNameView { en: String::new(), zh: None },
                         Err(other) => return Err(other),

@@ -293,7 +293,7 @@ fn offer_view(o: &SourcingOffer) -> OfferView {
 }
 
 fn merchant_name(m: &Merchant) -> DisplayNameView {
-    DisplayNameView { en: m.display_name_en.clone(), zh: m.display_name_zh.clone() }
+    DisplayNameView { en: m.profile.display_name_en.clone(), zh: m.profile.display_name_zh.clone() }
 }
 
 fn notification_view(n: Notification) -> NotificationView {
@@ -424,7 +424,7 @@ impl App {
                 relevance: if best > 0.0 { top_score / best } else { 0.0 },
                 products,
                 class_fit: draft.tax_class.is_some(),
-                state_fit: draft.preferred_states.contains(&merchant.state),
+                state_fit: draft.preferred_states.contains(&merchant.profile.state),
                 export_done: 0,
                 export_applicable: 0,
             };
@@ -604,10 +604,10 @@ impl App {
                     buyer: contact_view(profile),
                     buyer_company: profile.profile.company_name.clone(),
                     merchant: MerchantContactView {
-                        legal_name: merchant.legal_name.clone(),
+                        legal_name: merchant.profile.legal_name.clone(),
                         email,
-                        city: merchant.city.clone(),
-                        state: merchant.state.as_str(),
+                        city: merchant.profile.city.clone(),
+                        state: merchant.profile.state.as_str(),
                     },
                 })
             }
@@ -745,7 +745,7 @@ fn match_view(m: &SourcingMatch, merchant: &Merchant, offer: Option<OfferView>) 
     MatchView {
         merchant_id: m.merchant_id.to_string(),
         merchant_name: merchant_name(merchant),
-        state: merchant.state.as_str(),
+        state: merchant.profile.state.as_str(),
         position: m.position,
         score: m.score,
         reasons: m.reasons.iter().map(|r| r.as_str()).collect(),

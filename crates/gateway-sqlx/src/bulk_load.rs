@@ -6,28 +6,17 @@
 //! rows exactly like the ones its use cases wrote.
 
 use crate::backend;
+use crate::buy_rows::value_rows;
 use crate::engine::{Engine, SqlStore};
+use crate::merchant_store::profile_values;
 use crate::rows::problems_json;
-use crate::sql::sql;
+use crate::sql::{Sql, Value, sql};
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use gateway_store::*;
 use gateway_store::{BulkBatch, StoreError, StoreResult};
 use std::fmt::Write as _;
 use uuid::Uuid;
-
-/// One value of a loaded row.
-pub enum Cell<'a> {
-    Uuid(Uuid),
-    Text(&'a str),
-    Owned(String),
-    OptText(Option<&'a str>),
-    Int(i64),
-    OptInt(Option<i64>),
-    Bool(bool),
-    Time(DateTime<Utc>),
-    Bytes(&'a [u8]),
-}
 
 /// A table and the columns its cells fill, in order.
 pub struct Table {
@@ -104,7 +93,7 @@ pub const IDENTITIES: Table = Table {
 };
 
 /// A table's rows of cells.
-pub type Rows<'a> = Vec<Vec<Cell<'a>>>;
+pub type Rows<'a> = Vec<Vec<Value<'a>>>;
 
 /// The batch as rows of cells, table by table in foreign-key order.
 pub fn batch_rows(batch: &BulkBatch) -> StoreResult<Vec<(&'static Table, Rows<'_>)>> {
@@ -113,11 +102,11 @@ pub fn batch_rows(batch: &BulkBatch) -> StoreResult<Vec<(&'static Table, Rows<'_
         .iter()
         .map(|u| {
             vec![
-                Cell::Uuid(u.id.as_uuid()),
-                Cell::Text(u.email.as_str()),
-                Cell::Text(u.role.as_str()),
-                Cell::Text(&u.password_hash),
-                Cell::Time(u.created_at),
+                Value::from(u.id.as_uuid()),
+                Value::from(u.email.as_str()),
+                Value::from(u.role.as_str()),
+                Value::from(&u.password_hash),
+                Value::from(u.created_at),
             ]
         })
         .collect();
@@ -126,54 +115,38 @@ pub fn batch_rows(batch: &BulkBatch) -> StoreResult<Vec<(&'static Table, Rows<'_
         .iter()
         .map(|b| {
             let m = &b.merchant;
-            vec![
-                Cell::Uuid(m.id.as_uuid()),
-                Cell::Uuid(m.owner_id.as_uuid()),
-                Cell::Text(&m.legal_name),
-                Cell::Text(&m.display_name_en),
-                Cell::OptText(m.display_name_zh.as_deref()),
-                Cell::Text(m.kind.as_str()),
-                Cell::Text(m.state.as_str()),
-                Cell::Text(&m.city),
-                Cell::Text(&m.zip),
-                Cell::Int(m.employees),
-                Cell::Bool(m.exported_before),
-                Cell::Text(m.fulfilment.as_str()),
-                Cell::OptText(m.food_registration_no.as_deref()),
-                Cell::OptText(m.story_en.as_deref()),
-                Cell::OptText(m.story_zh.as_deref()),
-                Cell::Text(b.status.as_str()),
-                Cell::Time(m.created_at),
-                Cell::Time(m.created_at),
-            ]
+            let mut cells = vec![Value::from(m.id.as_uuid()), Value::from(m.owner_id.as_uuid())];
+            cells.extend(profile_values(&m.profile));
+            cells.extend([Value::from(b.status.as_str()), Value::from(m.created_at), Value::from(m.created_at)]);
+            cells
         })
         .collect();
     let mut products = Vec::with_capacity(batch.products.len());
     for p in &batch.products {
         let f = &p.fields;
         products.push(vec![
-            Cell::Uuid(p.id.as_uuid()),
-            Cell::Uuid(p.merchant_id.as_uuid()),
-            Cell::Text(&f.sku),
-            Cell::Text(&f.title_en),
-            Cell::OptText(f.title_zh.as_deref()),
-            Cell::Text(&f.description_en),
-            Cell::OptText(f.description_zh.as_deref()),
-            Cell::Text(&f.tax_class),
-            Cell::Text(&f.hs_code),
-            Cell::Text(&f.origin_country),
-            Cell::Int(f.price.minor()),
-            Cell::Int(f.weight_g),
-            Cell::Int(f.net_content_milli),
-            Cell::Text(f.net_content_unit.as_str()),
-            Cell::Int(f.stock),
-            Cell::Text(f.status.as_str()),
-            Cell::Owned(problems_json(&f.problems)?),
-            Cell::OptText(f.annual_cap.as_ref().map(|c| c.hs_prefix.as_str())),
-            Cell::OptInt(f.annual_cap.as_ref().map(|c| c.grams)),
-            Cell::Int(1),
-            Cell::Time(p.created_at),
-            Cell::Time(p.created_at),
+            Value::from(p.id.as_uuid()),
+            Value::from(p.merchant_id.as_uuid()),
+            Value::from(&f.sku),
+            Value::from(&f.title_en),
+            Value::from(f.title_zh.as_deref()),
+            Value::from(&f.description_en),
+            Value::from(f.description_zh.as_deref()),
+            Value::from(&f.tax_class),
+            Value::from(&f.hs_code),
+            Value::from(&f.origin_country),
+            Value::from(f.price.minor()),
+            Value::from(f.weight_g),
+            Value::from(f.net_content_milli),
+            Value::from(f.net_content_unit.as_str()),
+            Value::from(f.stock),
+            Value::from(f.status.as_str()),
+            Value::from(problems_json(&f.problems)?),
+            Value::from(f.annual_cap.as_ref().map(|c| c.hs_prefix.as_str())),
+            Value::from(f.annual_cap.as_ref().map(|c| c.grams)),
+            Value::from(1),
+            Value::from(p.created_at),
+            Value::from(p.created_at),
         ]);
     }
     let identities = batch
@@ -181,14 +154,14 @@ pub fn batch_rows(batch: &BulkBatch) -> StoreResult<Vec<(&'static Table, Rows<'_
         .iter()
         .map(|i| {
             vec![
-                Cell::Uuid(i.user_id.as_uuid()),
-                Cell::Text(&i.real_name),
-                Cell::Bytes(&i.id_number_cipher),
-                Cell::Bytes(&i.id_number_hash),
-                Cell::Text(&i.id_number_masked),
-                Cell::Text(&i.phone),
-                Cell::Time(i.created_at),
-                Cell::Time(i.updated_at),
+                Value::from(i.user_id.as_uuid()),
+                Value::from(&i.real_name),
+                Value::from(&i.id_number_cipher),
+                Value::from(&i.id_number_hash),
+                Value::from(&i.id_number_masked),
+                Value::from(&i.phone),
+                Value::from(i.created_at),
+                Value::from(i.updated_at),
             ]
         })
         .collect();
@@ -203,7 +176,7 @@ pub fn batch_rows(batch: &BulkBatch) -> StoreResult<Vec<(&'static Table, Rows<'_
 pub trait BulkEngine: sqlx::Database {
     /// Session settings for a load transaction, run first in it.
     async fn relax_durability(conn: &mut Self::Connection) -> Result<(), sqlx::Error>;
-    async fn load_rows(conn: &mut Self::Connection, table: &Table, rows: &[Vec<Cell<'_>>]) -> Result<(), sqlx::Error>;
+    async fn load_rows(conn: &mut Self::Connection, table: &Table, rows: &[Vec<Value<'_>>]) -> Result<(), sqlx::Error>;
     /// Refreshes the planner's statistics after a load.
     async fn analyze(conn: &mut Self::Connection) -> Result<(), sqlx::Error>;
 }
@@ -235,21 +208,25 @@ fn copy_text(out: &mut String, text: &str) {
 }
 
 /// One row in COPY text format, ending with a newline.
-pub fn copy_row(out: &mut String, row: &[Cell<'_>]) {
+pub fn copy_row(out: &mut String, row: &[Value<'_>]) {
     for (i, cell) in row.iter().enumerate() {
         if i > 0 {
             out.push('\t');
         }
         match cell {
-            Cell::Uuid(u) => out.push_str(u.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
-            Cell::Text(t) | Cell::OptText(Some(t)) => copy_text(out, t),
-            Cell::Owned(t) => copy_text(out, t),
-            Cell::OptText(None) | Cell::OptInt(None) => out.push_str("\\N"),
-            Cell::Int(n) | Cell::OptInt(Some(n)) => {
+            Value::Uuid(None)
+            | Value::Text(None)
+            | Value::Int(None)
+            | Value::Bool(None)
+            | Value::Time(None)
+            | Value::Bytes(None) => out.push_str("\\N"),
+            Value::Uuid(Some(u)) => out.push_str(u.hyphenated().encode_lower(&mut Uuid::encode_buffer())),
+            Value::Text(Some(t)) => copy_text(out, t),
+            Value::Int(Some(n)) => {
                 let _ = write!(out, "{n}");
             }
-            Cell::Bool(b) => out.push(if *b { 't' } else { 'f' }),
-            Cell::Time(t) => {
+            Value::Bool(Some(b)) => out.push(if *b { 't' } else { 'f' }),
+            Value::Time(Some(t)) => {
                 // Written by hand: chrono's format() parses its pattern on every call.
                 let _ = write!(
                     out,
@@ -263,10 +240,10 @@ pub fn copy_row(out: &mut String, row: &[Cell<'_>]) {
                     t.timestamp_subsec_micros()
                 );
             }
-            Cell::Bytes(bytes) => {
+            Value::Bytes(Some(bytes)) => {
                 // bytea hex input, its backslash escaped for the COPY text format.
                 out.push_str("\\\\x");
-                for b in *bytes {
+                for b in bytes.iter() {
                     let _ = write!(out, "{b:02x}");
                 }
             }
@@ -290,7 +267,7 @@ impl BulkEngine for sqlx::Postgres {
     async fn load_rows(
         conn: &mut sqlx::PgConnection,
         table: &Table,
-        rows: &[Vec<Cell<'_>>],
+        rows: &[Vec<Value<'_>>],
     ) -> Result<(), sqlx::Error> {
         let text = format!("COPY {} ({}) FROM STDIN", table.name, table.columns.join(", "));
         let mut copy = conn.copy_in_raw(&text).await?;
@@ -330,29 +307,14 @@ impl BulkEngine for sqlx::Sqlite {
     async fn load_rows(
         conn: &mut sqlx::SqliteConnection,
         table: &Table,
-        rows: &[Vec<Cell<'_>>],
+        rows: &[Vec<Value<'_>>],
     ) -> Result<(), sqlx::Error> {
         let per_statement = (SQLITE_MAX_PARAMS / table.columns.len()).clamp(1, SQLITE_MAX_ROWS);
         let head = format!("INSERT INTO {} ({}) ", table.name, table.columns.join(", "));
         for chunk in rows.chunks(per_statement) {
             // The same text for every full chunk: sqlx prepares it once per connection.
-            let mut builder = sqlx::QueryBuilder::<sqlx::Sqlite>::new(&head);
-            builder.push_values(chunk, |mut b, row| {
-                for cell in row {
-                    match cell {
-                        Cell::Uuid(u) => b.push_bind(*u),
-                        Cell::Text(t) => b.push_bind(*t),
-                        Cell::Owned(t) => b.push_bind(t.as_str()),
-                        Cell::OptText(t) => b.push_bind(*t),
-                        Cell::Int(n) => b.push_bind(*n),
-                        Cell::OptInt(n) => b.push_bind(*n),
-                        Cell::Bool(v) => b.push_bind(*v),
-                        Cell::Time(t) => b.push_bind(*t),
-                        Cell::Bytes(bytes) => b.push_bind(*bytes),
-                    };
-                }
-            });
-            builder.build().execute(&mut *conn).await?;
+            let text = format!("{head}VALUES {}", value_rows(1, chunk.len(), table.columns.len()));
+            Sql::new(sqlx::AssertSqlSafe(text)).bind_all(chunk.iter().flatten().cloned()).execute(&mut *conn).await?;
         }
         Ok(())
     }
@@ -398,13 +360,13 @@ mod tests {
         copy_row(
             &mut out,
             &[
-                Cell::Uuid(id),
-                Cell::Text("a\tb\\c\nd"),
-                Cell::OptText(None),
-                Cell::OptInt(Some(-3)),
-                Cell::Bool(true),
-                Cell::Time(at),
-                Cell::Bytes(&[0, 255]),
+                Value::from(id),
+                Value::from("a\tb\\c\nd"),
+                Value::Text(None),
+                Value::from(Some(-3_i64)),
+                Value::from(true),
+                Value::from(at),
+                Value::from(&[0_u8, 255][..]),
             ],
         );
         assert_eq!(

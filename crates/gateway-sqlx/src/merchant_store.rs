@@ -2,12 +2,32 @@
 
 use crate::engine::{Engine, SqlStore};
 use crate::rows::*;
-use crate::sql::{Sql, sql};
+use crate::sql::{Sql, Value, sql};
 use crate::{backend, fetch_limit, map_err};
 use async_trait::async_trait;
 use gateway_core::merchant::MerchantStatus;
 use gateway_core::{MerchantId, UserId};
 use gateway_store::*;
+
+/// The profile's columns in `merchant_columns!` order, `legal_name` to `story_zh`:
+/// signing up and editing bind them alike.
+pub(crate) fn profile_values(p: &MerchantProfile) -> [Value<'_>; 13] {
+    [
+        (&p.legal_name).into(),
+        (&p.display_name_en).into(),
+        (&p.display_name_zh).into(),
+        p.kind.as_str().into(),
+        p.state.as_str().into(),
+        (&p.city).into(),
+        (&p.zip).into(),
+        p.employees.into(),
+        p.exported_before.into(),
+        p.fulfilment.as_str().into(),
+        (&p.food_registration_no).into(),
+        (&p.story_en).into(),
+        (&p.story_zh).into(),
+    ]
+}
 
 #[async_trait]
 impl<E: Engine> MerchantStore for SqlStore<E> {
@@ -20,19 +40,7 @@ impl<E: Engine> MerchantStore for SqlStore<E> {
         ))
         .bind(m.id.as_uuid())
         .bind(m.owner_id.as_uuid())
-        .bind(&m.legal_name)
-        .bind(&m.display_name_en)
-        .bind(&m.display_name_zh)
-        .bind(m.kind.as_str())
-        .bind(m.state.as_str())
-        .bind(&m.city)
-        .bind(&m.zip)
-        .bind(m.employees)
-        .bind(m.exported_before)
-        .bind(m.fulfilment.as_str())
-        .bind(&m.food_registration_no)
-        .bind(&m.story_en)
-        .bind(&m.story_zh)
+        .bind_all(profile_values(&m.profile))
         .bind(MerchantStatus::Pending.as_str())
         .bind(m.created_at)
         .fetch_one(&mut *self.writer().await.map_err(backend)?)
@@ -77,19 +85,7 @@ impl<E: Engine> MerchantStore for SqlStore<E> {
              WHERE id = $15 RETURNING ",
             crate::merchant_columns!()
         ))
-        .bind(&m.legal_name)
-        .bind(&m.display_name_en)
-        .bind(&m.display_name_zh)
-        .bind(m.kind.as_str())
-        .bind(m.state.as_str())
-        .bind(&m.city)
-        .bind(&m.zip)
-        .bind(m.employees)
-        .bind(m.exported_before)
-        .bind(m.fulfilment.as_str())
-        .bind(&m.food_registration_no)
-        .bind(&m.story_en)
-        .bind(&m.story_zh)
+        .bind_all(profile_values(&m.profile))
         .bind(now)
         .bind(m.id.as_uuid())
         .fetch_optional(&mut *tx)

@@ -10,7 +10,8 @@ use gateway_core::tax_class::{CtThreshold, TaxClass};
 use gateway_core::user::Role;
 use gateway_core::{Cny, FxRate, MerchantId, ProductId, Usd, UserId};
 use gateway_store::{
-    CatalogEntry, FxQuote, Merchant, OutboxEvent, Product, ProductFields, StoreError, StoreResult, User,
+    CatalogEntry, FxQuote, Merchant, MerchantProfile, OutboxEvent, Product, ProductFields, StoreError, StoreResult,
+    User,
 };
 use uuid::Uuid;
 
@@ -64,19 +65,21 @@ impl TryFrom<MerchantRow> for Merchant {
         Ok(Merchant {
             id: MerchantId::from_uuid(r.id),
             owner_id: UserId::from_uuid(r.owner_id),
-            legal_name: r.legal_name,
-            display_name_en: r.display_name_en,
-            display_name_zh: r.display_name_zh,
-            kind: StoreError::decode("merchants.kind", MerchantKind::parse(&r.kind))?,
-            state: StoreError::decode("merchants.state", UsState::parse(&r.state))?,
-            city: r.city,
-            zip: r.zip,
-            employees: r.employees,
-            exported_before: r.exported_before,
-            fulfilment: StoreError::decode("merchants.fulfilment", Fulfilment::parse(&r.fulfilment))?,
-            food_registration_no: r.food_registration_no,
-            story_en: r.story_en,
-            story_zh: r.story_zh,
+            profile: MerchantProfile {
+                legal_name: r.legal_name,
+                display_name_en: r.display_name_en,
+                display_name_zh: r.display_name_zh,
+                kind: StoreError::decode("merchants.kind", MerchantKind::parse(&r.kind))?,
+                state: StoreError::decode("merchants.state", UsState::parse(&r.state))?,
+                city: r.city,
+                zip: r.zip,
+                employees: r.employees,
+                exported_before: r.exported_before,
+                fulfilment: StoreError::decode("merchants.fulfilment", Fulfilment::parse(&r.fulfilment))?,
+                food_registration_no: r.food_registration_no,
+                story_en: r.story_en,
+                story_zh: r.story_zh,
+            },
             status: StoreError::decode("merchants.status", MerchantStatus::parse(&r.status))?,
             created_at: r.created_at,
             updated_at: r.updated_at,

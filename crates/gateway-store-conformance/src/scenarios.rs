@@ -11,8 +11,8 @@ use gateway_core::product::{ContentUnit, ListingProblem, ProductStatus, listing_
 use gateway_core::user::{Email, Role};
 use gateway_core::{FxRate, MerchantId, ProductId, Usd, UserId};
 use gateway_store::{
-    Merchant, NewMerchant, NewProduct, NewSession, NewUser, Page, PageRequest, Product, ProductFields, Store,
-    StoreError, StoreResult, User,
+    Merchant, MerchantProfile, NewMerchant, NewProduct, NewSession, NewUser, Page, PageRequest, Product, ProductFields,
+    Store, StoreError, StoreResult, User,
 };
 use uuid::Uuid;
 
@@ -80,10 +80,10 @@ fn assert_not_found<T: std::fmt::Debug>(result: StoreResult<T>, step: &str) {
 
 /// Compares the named fields of two records, one `assert_eq!` per field.
 macro_rules! assert_fields {
-    ($step:expr, $expected:expr, $got:expr; $($field:ident),+ $(,)?) => {$(
+    ($step:expr, $expected:expr, $got:expr; $($($field:ident).+),+ $(,)?) => {$(
         assert_eq!(
-            $expected.$field, $got.$field,
-            "{}: field `{}` differs (left: expected, right: stored)", $step, stringify!($field)
+            $expected.$($field).+, $got.$($field).+,
+            "{}: field `{}` differs (left: expected, right: stored)", $step, stringify!($($field).+)
         );
     )+};
 }
@@ -151,10 +151,9 @@ fn assert_same_user(step: &str, expected: &User, got: &User) {
     assert_fields!(step, expected, got; id, email, role, password_hash, created_at);
 }
 
-fn new_merchant(owner: UserId) -> NewMerchant {
-    NewMerchant {
-        id: MerchantId::new(),
-        owner_id: owner,
+/// The profile of the merchant `new_merchant` makes.
+fn profile() -> MerchantProfile {
+    MerchantProfile {
         legal_name: "Prairie Gold Apiaries, LLC".into(),
         display_name_en: "Prairie Gold".into(),
         display_name_zh: Some("草原金蜂场".into()),
@@ -168,8 +167,11 @@ fn new_merchant(owner: UserId) -> NewMerchant {
         food_registration_no: Some("CUSA12345-IA".into()),
         story_en: Some("Three generations of beekeepers on the Iowa prairie.".into()),
         story_zh: Some("三代人在爱荷华草原养蜂。".into()),
-        created_at: t0() + TimeDelta::seconds(1),
     }
+}
+
+fn new_merchant(owner: UserId) -> NewMerchant {
+    NewMerchant { id: MerchantId::new(), owner_id: owner, profile: profile(), created_at: t0() + TimeDelta::seconds(1) }
 }
 
 async fn merchant(store: &dyn Store) -> Merchant {
@@ -179,14 +181,14 @@ async fn merchant(store: &dyn Store) -> Merchant {
 
 fn assert_new_merchant(step: &str, expected: &NewMerchant, got: &Merchant) {
     assert_fields!(step, expected, got;
-        id, owner_id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees,
-        exported_before, fulfilment, food_registration_no, story_en, story_zh, created_at);
+        id, owner_id, profile.legal_name, profile.display_name_en, profile.display_name_zh, profile.kind, profile.state, profile.city, profile.zip, profile.employees,
+        profile.exported_before, profile.fulfilment, profile.food_registration_no, profile.story_en, profile.story_zh, created_at);
 }
 
 fn assert_same_merchant(step: &str, expected: &Merchant, got: &Merchant) {
     assert_fields!(step, expected, got;
-        id, owner_id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees,
-        exported_before, fulfilment, food_registration_no, story_en, story_zh, status, created_at, updated_at);
+        id, owner_id, profile.legal_name, profile.display_name_en, profile.display_name_zh, profile.kind, profile.state, profile.city, profile.zip, profile.employees,
+        profile.exported_before, profile.fulfilment, profile.food_registration_no, profile.story_en, profile.story_zh, status, created_at, updated_at);
 }
 
 fn product_fields(sku: &str, status: ProductStatus) -> ProductFields {
@@ -492,15 +494,18 @@ pub async fn merchants_round_trip(store: &dyn Store) {
 
     let owner2 = user(store, Role::Merchant).await;
     let bare = NewMerchant {
-        display_name_zh: None,
-        food_registration_no: None,
-        story_en: None,
-        story_zh: None,
-        kind: MerchantKind::Retailer,
-        state: state("VI"),
-        employees: 0,
-        exported_before: false,
-        fulfilment: Fulfilment::DirectMail,
+        profile: MerchantProfile {
+            display_name_zh: None,
+            food_registration_no: None,
+            story_en: None,
+            story_zh: None,
+            kind: MerchantKind::Retailer,
+            state: state("VI"),
+            employees: 0,
+            exported_before: false,
+            fulfilment: Fulfilment::DirectMail,
+            ..profile()
+        },
         ..new_merchant(owner2.id)
     };
     store.create_merchant(bare.clone()).await.must("create_merchant without optional fields");
@@ -509,10 +514,10 @@ pub async fn merchants_round_trip(store: &dyn Store) {
 
     for kind in MerchantKind::ALL {
         let owner = user(store, Role::Merchant).await;
-        let new = NewMerchant { kind: *kind, ..new_merchant(owner.id) };
+        let new = NewMerchant { profile: MerchantProfile { kind: *kind, ..profile() }, ..new_merchant(owner.id) };
         store.create_merchant(new.clone()).await.must("create_merchant");
         let read = store.merchant(new.id).await.must("merchant").must("merchant(id)");
-        assert_eq!(read.kind, *kind, "merchant kind {kind} did not round-trip");
+        assert_eq!(read.profile.kind, *kind, "merchant kind {kind} did not round-trip");
     }
 
     assert!(store.merchant(MerchantId::new()).await.must("merchant(unknown)").is_none());
@@ -525,7 +530,10 @@ pub async fn merchants_one_per_owner(store: &dyn Store) {
     let first = new_merchant(owner.id);
     store.create_merchant(first.clone()).await.must("the first merchant");
 
-    let second = NewMerchant { legal_name: "Another LLC".into(), ..new_merchant(owner.id) };
+    let second = NewMerchant {
+        profile: MerchantProfile { legal_name: "Another LLC".into(), ..profile() },
+        ..new_merchant(owner.id)
+    };
     assert_conflict(store.create_merchant(second.clone()).await, "owner", "a second merchant for the same owner");
     assert!(store.merchant(second.id).await.must("merchant").is_none(), "the conflicting merchant was stored");
     let by_owner = store.merchant_by_owner(owner.id).await.must("merchant_by_owner").must("merchant_by_owner");
@@ -543,22 +551,25 @@ pub async fn merchants_profile_updates(store: &dyn Store) {
     let active =
         store.set_merchant_status(created.id, MerchantStatus::Pending, MerchantStatus::Active).await.must("approve");
     let edited = Merchant {
-        legal_name: "Prairie Gold Apiaries Cooperative".into(),
-        display_name_zh: None,
-        city: "Des Moines".into(),
-        employees: 14,
-        food_registration_no: None,
-        story_en: Some("Now a cooperative of nine families.".into()),
-        story_zh: None,
-        // Neither of these may be written through a profile update.
+        // Neither status nor owner may be written through a profile update.
         status: MerchantStatus::Rejected,
         owner_id: UserId::new(),
+        profile: MerchantProfile {
+            legal_name: "Prairie Gold Apiaries Cooperative".into(),
+            display_name_zh: None,
+            city: "Des Moines".into(),
+            employees: 14,
+            food_registration_no: None,
+            story_en: Some("Now a cooperative of nine families.".into()),
+            story_zh: None,
+            ..active.profile.clone()
+        },
         ..active.clone()
     };
     let saved = store.update_merchant(edited.clone()).await.must("update_merchant");
     assert_fields!("update_merchant", edited, saved;
-        id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees,
-        exported_before, fulfilment, food_registration_no, story_en, story_zh, created_at);
+        id, profile.legal_name, profile.display_name_en, profile.display_name_zh, profile.kind, profile.state, profile.city, profile.zip, profile.employees,
+        profile.exported_before, profile.fulfilment, profile.food_registration_no, profile.story_en, profile.story_zh, created_at);
     assert_eq!(saved.status, MerchantStatus::Active, "a profile update must not change the status");
     assert_eq!(saved.owner_id, created.owner_id, "a profile update must not change the owner");
     assert!(saved.updated_at >= active.updated_at, "update_merchant must not move updated_at back");
@@ -582,8 +593,8 @@ pub async fn merchants_status_is_conditional(store: &dyn Store) {
     assert_eq!(active.status, MerchantStatus::Active, "approve: the returned status");
     assert!(active.updated_at > created.updated_at, "approve must move updated_at forward");
     assert_fields!("approve", created, active;
-        id, owner_id, legal_name, display_name_en, display_name_zh, kind, state, city, zip, employees,
-        exported_before, fulfilment, food_registration_no, created_at);
+        id, owner_id, profile.legal_name, profile.display_name_en, profile.display_name_zh, profile.kind, profile.state, profile.city, profile.zip, profile.employees,
+        profile.exported_before, profile.fulfilment, profile.food_registration_no, created_at);
     let read = store.merchant(id).await.must("merchant").must("merchant");
     assert_same_merchant("merchant after approve", &active, &read);
 
@@ -739,7 +750,7 @@ pub async fn products_round_trip(store: &dyn Store) {
         entry: None,
         hs_code: "0210199000",
         merchant_has_food_registration: false,
-        fulfilment: m.fulfilment,
+        fulfilment: m.profile.fulfilment,
     });
     assert_eq!(problems.len(), 2, "meat without a registration has two listing problems");
     problems.push(ListingProblem {

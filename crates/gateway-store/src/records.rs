@@ -35,10 +35,10 @@ pub struct NewSession {
     pub expires_at: DateTime<Utc>,
 }
 
+/// What a merchant says about its business: every field of its profile, the same
+/// when it signs up and when it edits (`NewMerchant` and `Merchant` share it).
 #[derive(Debug, Clone)]
-pub struct NewMerchant {
-    pub id: MerchantId,
-    pub owner_id: UserId,
+pub struct MerchantProfile {
     pub legal_name: String,
     pub display_name_en: String,
     pub display_name_zh: Option<String>,
@@ -53,6 +53,13 @@ pub struct NewMerchant {
     /// The business's story for shoppers, in English and optionally Chinese.
     pub story_en: Option<String>,
     pub story_zh: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMerchant {
+    pub id: MerchantId,
+    pub owner_id: UserId,
+    pub profile: MerchantProfile,
     pub created_at: DateTime<Utc>,
 }
 
@@ -60,19 +67,7 @@ pub struct NewMerchant {
 pub struct Merchant {
     pub id: MerchantId,
     pub owner_id: UserId,
-    pub legal_name: String,
-    pub display_name_en: String,
-    pub display_name_zh: Option<String>,
-    pub kind: MerchantKind,
-    pub state: UsState,
-    pub city: String,
-    pub zip: String,
-    pub employees: i64,
-    pub exported_before: bool,
-    pub fulfilment: Fulfilment,
-    pub food_registration_no: Option<String>,
-    pub story_en: Option<String>,
-    pub story_zh: Option<String>,
+    pub profile: MerchantProfile,
     pub status: MerchantStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

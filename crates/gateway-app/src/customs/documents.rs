@@ -435,7 +435,7 @@ pub fn build(f: &Facts<'_>) -> Documents {
     let logistics_name = order.carrier.clone().unwrap_or_else(|| s.logistics_name.clone());
     let tracking = order.tracking_no.clone().filter(|t| !t.trim().is_empty());
     let a = order.amounts;
-    let fulfilment = f.merchant.fulfilment;
+    let fulfilment = f.merchant.profile.fulfilment;
 
     let ceb311 = Ceb311 {
         guid: guid(&order_no, "CEB311"),
@@ -446,7 +446,7 @@ pub fn build(f: &Facts<'_>) -> Documents {
             ebp_code: s.ebp_code.clone(),
             ebp_name: s.ebp_name.clone(),
             ebc_code: s.ebc_code.clone(),
-            ebc_name: f.merchant.legal_name.clone(),
+            ebc_name: f.merchant.profile.legal_name.clone(),
             goods_value: a.goods,
             freight: a.freight,
             discount: Cny::ZERO,
@@ -589,7 +589,7 @@ pub fn build(f: &Facts<'_>) -> Documents {
             ebp_code: s.ebp_code.clone(),
             ebp_name: s.ebp_name.clone(),
             ebc_code: s.ebc_code.clone(),
-            ebc_name: f.merchant.legal_name.clone(),
+            ebc_name: f.merchant.profile.legal_name.clone(),
             logistics_no: tracking,
             logistics_code: s.logistics_code.clone(),
             logistics_name,

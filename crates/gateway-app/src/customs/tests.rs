@@ -10,7 +10,7 @@ use gateway_core::merchant::{Fulfilment, MerchantKind, MerchantStatus, UsState};
 use gateway_core::order::OrderStatus;
 use gateway_core::product::ContentUnit;
 use gateway_core::{Cny, MerchantId, OrderId, PaymentId, ProductId, UserId};
-use gateway_store::{Address, Amounts, Merchant, Order, OrderLine};
+use gateway_store::{Address, Amounts, Merchant, MerchantProfile, Order, OrderLine};
 
 fn cny(fen: i64) -> Cny {
     Cny::from_minor(fen)
@@ -21,19 +21,21 @@ fn merchant(fulfilment: Fulfilment) -> Merchant {
     Merchant {
         id: MerchantId::new(),
         owner_id: UserId::new(),
-        legal_name: "Prairie <Maple> & Co".into(),
-        display_name_en: "Prairie Maple".into(),
-        display_name_zh: None,
-        kind: MerchantKind::Farm,
-        state: UsState::parse("IA").unwrap(),
-        city: "Ames".into(),
-        zip: "50010".into(),
-        employees: 4,
-        exported_before: false,
-        fulfilment,
-        food_registration_no: Some("CUSA123".into()),
-        story_en: None,
-        story_zh: None,
+        profile: MerchantProfile {
+            legal_name: "Prairie <Maple> & Co".into(),
+            display_name_en: "Prairie Maple".into(),
+            display_name_zh: None,
+            kind: MerchantKind::Farm,
+            state: UsState::parse("IA").unwrap(),
+            city: "Ames".into(),
+            zip: "50010".into(),
+            employees: 4,
+            exported_before: false,
+            fulfilment,
+            food_registration_no: Some("CUSA123".into()),
+            story_en: None,
+            story_zh: None,
+        },
         status: MerchantStatus::Active,
         created_at: at,
         updated_at: at,

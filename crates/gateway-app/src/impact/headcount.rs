@@ -118,8 +118,8 @@ impl App {
         let years = reportable_years(&merchant, gateway_core::clock::now()).rev().collect();
         Ok(HeadcountPage {
             merchant_id: merchant.id,
-            display_name: merchant.display_name_en,
-            employees_at_signup: merchant.employees,
+            display_name: merchant.profile.display_name_en,
+            employees_at_signup: merchant.profile.employees,
             years,
             reports,
         })

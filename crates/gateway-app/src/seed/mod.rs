@@ -27,7 +27,9 @@ use gateway_core::positive_list::ListingFacts;
 use gateway_core::product::{ListingVerdict, ProductStatus, listing_verdict};
 use gateway_core::user::{Email, Password, Role};
 use gateway_core::{MerchantId, ProductId, Usd, UserId};
-use gateway_store::{BulkBatch, BulkMerchant, IdentityRecord, NewMerchant, NewProduct, NewUser, ProductFields};
+use gateway_store::{
+    BulkBatch, BulkMerchant, IdentityRecord, MerchantProfile, NewMerchant, NewProduct, NewUser, ProductFields,
+};
 use places::StatePicker;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -372,8 +374,8 @@ impl Generator {
             let count =
                 if i + 1 == n { left } else { (ideal - made_i + rng.random_range(-spread..=spread)).clamp(0, left) };
             let archetype = &self.prepared[merchant.archetype];
-            let food = usize::from(merchant.row.merchant.food_registration_no.is_some());
-            let bonded = usize::from(merchant.row.merchant.fulfilment == Fulfilment::Bonded);
+            let food = usize::from(merchant.row.merchant.profile.food_registration_no.is_some());
+            let bonded = usize::from(merchant.row.merchant.profile.fulfilment == Fulfilment::Bonded);
             let active = merchant.row.status == MerchantStatus::Active;
             for k in 0..count {
                 let template = &archetype.templates[rng.random_range(0..archetype.templates.len())];
@@ -471,19 +473,21 @@ impl Generator {
                 merchant: NewMerchant {
                     id: MerchantId::from_uuid(time_ordered_id(at, rng)),
                     owner_id: owner,
-                    legal_name,
-                    display_name_en: display_en,
-                    display_name_zh: display_zh,
-                    kind: archetype.kind,
-                    state,
-                    city,
-                    zip,
-                    employees,
-                    exported_before: rng.random_range(0..100) < 35,
-                    fulfilment,
-                    food_registration_no,
-                    story_en,
-                    story_zh,
+                    profile: MerchantProfile {
+                        legal_name,
+                        display_name_en: display_en,
+                        display_name_zh: display_zh,
+                        kind: archetype.kind,
+                        state,
+                        city,
+                        zip,
+                        employees,
+                        exported_before: rng.random_range(0..100) < 35,
+                        fulfilment,
+                        food_registration_no,
+                        story_en,
+                        story_zh,
+                    },
                     created_at: at,
                 },
                 status,

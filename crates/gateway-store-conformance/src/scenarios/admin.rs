@@ -10,6 +10,7 @@ use gateway_core::positive_list::ListingFacts;
 use gateway_core::product::listing_check;
 use gateway_core::tax_class::{CtThreshold, TaxClass};
 use gateway_core::{Cny, OrderId};
+use gateway_store::MerchantProfile;
 use gateway_store::{FreightSettings, Order, OutboxEvent};
 
 pub(super) fn problem(code: &str) -> ListingProblem {
@@ -54,8 +55,13 @@ pub(super) async fn product_updates(store: &dyn Store, after: i64) -> Vec<(Uuid,
 pub async fn admin_tax_class_update_rechecks_its_products(store: &dyn Store) {
     let registered = active_merchant(store).await;
     let owner = user(store, Role::Merchant).await;
-    let unregistered =
-        store.create_merchant(NewMerchant { food_registration_no: None, ..new_merchant(owner.id) }).await.must("m2");
+    let unregistered = store
+        .create_merchant(NewMerchant {
+            profile: MerchantProfile { food_registration_no: None, ..profile() },
+            ..new_merchant(owner.id)
+        })
+        .await
+        .must("m2");
     let listed_p = store.create_product(new_product(registered.id, "A-LISTED", ProductStatus::Listed)).await.must("p1");
     let delisted_p =
         store.create_product(new_product(registered.id, "A-DELISTED", ProductStatus::Delisted)).await.must("p2");
@@ -117,7 +123,7 @@ pub async fn admin_tax_class_update_rechecks_its_products(store: &dyn Store) {
         entry: None,
         hs_code: "0409000000",
         merchant_has_food_registration: true,
-        fulfilment: registered.fulfilment,
+        fulfilment: registered.profile.fulfilment,
     });
     assert_eq!(problems, expected, "the problems are the listing check's, stored whole (both languages)");
     let untouched = read_product(store, other_p.id).await;

@@ -3,6 +3,7 @@
 //! a load writes no outbox row per product, only the one event that ends it.
 
 use super::*;
+use gateway_store::MerchantProfile;
 use gateway_store::{BulkBatch, BulkMerchant, CATALOG_RELOADED, IdentityRecord};
 
 /// Users, an active merchant, a listed and a blocked product and an identity, loaded
@@ -12,8 +13,11 @@ pub async fn bulk_load_rows_read_back_like_written_ones(store: &dyn Store) {
     let owner = new_user("bulk-owner@example.com", Role::Merchant);
     let buyer = new_user("bulk-buyer@example.com", Role::Consumer);
     let merchant = NewMerchant {
-        story_en: Some("Tabs\tand back\\slashes,\r\nnew lines: COPY escapes them all.".into()),
-        display_name_zh: None,
+        profile: MerchantProfile {
+            story_en: Some("Tabs\tand back\\slashes,\r\nnew lines: COPY escapes them all.".into()),
+            display_name_zh: None,
+            ..profile()
+        },
         ..new_merchant(owner.id)
     };
     let listed = new_product(merchant.id, "BULK-1", ProductStatus::Listed);

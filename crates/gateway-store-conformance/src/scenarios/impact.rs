@@ -7,6 +7,7 @@
 use super::buy::{Buyer, buyer, change, new_order, place_ok, prepare};
 use super::*;
 use gateway_core::order::OrderStatus;
+use gateway_store::MerchantProfile;
 use gateway_store::{ExportGroup, HeadcountReport, ImpactData, MonthValue, ReportedJobs, SmeGroup, YearMonth};
 
 pub(super) fn utc(text: &str) -> DateTime<Utc> {
@@ -46,11 +47,8 @@ async fn merchant_of(
 ) -> Merchant {
     let owner = user(store, Role::Merchant).await;
     let new = NewMerchant {
-        state: state(state_code),
-        kind,
-        exported_before,
-        employees,
         created_at: utc(created_at),
+        profile: MerchantProfile { state: state(state_code), kind, exported_before, employees, ..profile() },
         ..new_merchant(owner.id)
     };
     let m = store.create_merchant(new).await.must("create a merchant");

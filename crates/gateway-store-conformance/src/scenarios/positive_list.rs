@@ -10,6 +10,7 @@ use super::buy::{
 use super::*;
 use gateway_core::order::OrderStatus;
 use gateway_core::positive_list::{HsPrefix, PositiveListEntry};
+use gateway_store::MerchantProfile;
 use gateway_store::{CheckoutRefusal, NewCheckout, OrderStatusChange, Product, WeightCharge};
 
 fn entry(prefix: &str, class: &str) -> PositiveListEntry {
@@ -45,7 +46,10 @@ pub async fn positive_list_lines_recheck_the_products_they_cover(store: &dyn Sto
     let bonded = active_merchant(store).await; // new_merchant ships from a bonded warehouse
     let owner = user(store, Role::Merchant).await;
     let direct = store
-        .create_merchant(NewMerchant { fulfilment: Fulfilment::DirectMail, ..new_merchant(owner.id) })
+        .create_merchant(NewMerchant {
+            profile: MerchantProfile { fulfilment: Fulfilment::DirectMail, ..profile() },
+            ..new_merchant(owner.id)
+        })
         .await
         .must("a direct-mail merchant");
     let honey_b = listed(store, bonded.id, "HONEY-B", 5, 1299).await;
@@ -109,7 +113,8 @@ pub async fn positive_list_lines_recheck_the_products_they_cover(store: &dyn Sto
 pub async fn merchant_profile_change_rechecks_its_products(store: &dyn Store) {
     let m = active_merchant(store).await;
     let honey = listed(store, m.id, "HONEY", 5, 1299).await;
-    let without = Merchant { food_registration_no: None, ..m.clone() };
+    let without =
+        Merchant { profile: MerchantProfile { food_registration_no: None, ..m.profile.clone() }, ..m.clone() };
     store.update_merchant(without).await.must("update_merchant");
     let p = read_product(store, honey.id).await;
     assert_eq!((p.fields.status, codes(&p)), (ProductStatus::Blocked, vec!["food_registration_missing"]));

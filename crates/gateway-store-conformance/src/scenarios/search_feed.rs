@@ -2,6 +2,7 @@
 //! catalog read as search documents, and the events merchant changes write.
 
 use super::*;
+use gateway_store::MerchantProfile;
 
 async fn approve(store: &dyn Store, m: &Merchant) -> Merchant {
     store.set_merchant_status(m.id, MerchantStatus::Pending, MerchantStatus::Active).await.must("approve")
@@ -67,11 +68,11 @@ pub async fn search_feed_catalog_for_sale(store: &dyn Store) {
     assert_eq!(seen, expected, "every product for sale once, in id order, and nothing else");
 
     let first = &store.catalog_for_sale(None, 1).await.must("first entry")[0];
-    assert_eq!(first.merchant_state, active.state.as_str(), "merchant_state");
-    assert_eq!(first.merchant_name_en, active.display_name_en, "merchant_name_en");
-    assert_eq!(first.merchant_name_zh, active.display_name_zh, "merchant_name_zh");
+    assert_eq!(first.merchant_state, active.profile.state.as_str(), "merchant_state");
+    assert_eq!(first.merchant_name_en, active.profile.display_name_en, "merchant_name_en");
+    assert_eq!(first.merchant_name_zh, active.profile.display_name_zh, "merchant_name_zh");
     assert!(first.product.for_sale(), "an entry of the scan is for sale");
-    assert_eq!(first.merchant_fulfilment, active.fulfilment, "merchant_fulfilment");
+    assert_eq!(first.merchant_fulfilment, active.profile.fulfilment, "merchant_fulfilment");
 }
 
 /// Each entry of the scan carries its own merchant's fulfilment mode, which a tariff
@@ -80,14 +81,17 @@ pub async fn search_feed_catalog_for_sale(store: &dyn Store) {
 pub async fn search_feed_catalog_carries_fulfilment(store: &dyn Store) {
     let bonded = approve(store, &merchant(store).await).await;
     let owner = user(store, Role::Merchant).await;
-    let direct = NewMerchant { fulfilment: Fulfilment::DirectMail, ..new_merchant(owner.id) };
+    let direct = NewMerchant {
+        profile: MerchantProfile { fulfilment: Fulfilment::DirectMail, ..profile() },
+        ..new_merchant(owner.id)
+    };
     let direct = store.create_merchant(direct).await.must("create a direct-mail merchant");
     let direct = approve(store, &direct).await;
-    assert_eq!((bonded.fulfilment, direct.fulfilment), (Fulfilment::Bonded, Fulfilment::DirectMail));
+    assert_eq!((bonded.profile.fulfilment, direct.profile.fulfilment), (Fulfilment::Bonded, Fulfilment::DirectMail));
     let mut expected = Vec::new();
     for (i, m) in [&bonded, &direct, &bonded, &direct].into_iter().enumerate() {
         let product = create(store, m.id, &format!("F{i}"), ProductStatus::Listed).await;
-        expected.push((product.id, m.fulfilment));
+        expected.push((product.id, m.profile.fulfilment));
     }
     expected.sort_by_key(|(id, _)| *id);
     let entries = store.catalog_for_sale(None, 10).await.must("the catalog");
@@ -111,7 +115,7 @@ pub async fn search_feed_entries_by_product_and_merchant(store: &dyn Store) {
     assert_eq!(ids_of(&entries), expected, "the existing ones, in id order; the missing one absent");
     let of_pending = entries.iter().find(|e| e.product.id == pending.id).must("the pending merchant's product");
     assert!(!of_pending.product.for_sale(), "a pending merchant's product is not for sale");
-    assert_eq!(of_pending.merchant_name_en, other.display_name_en, "merchant_name_en by id");
+    assert_eq!(of_pending.merchant_name_en, other.profile.display_name_en, "merchant_name_en by id");
 
     assert!(store.catalog_entries(&[]).await.must("no ids").is_empty(), "no ids, no entries");
     let by_merchant = store.catalog_of_merchants(&[active.id]).await.must("by merchant");
@@ -131,7 +135,7 @@ pub async fn search_feed_merchant_changes_write_events(store: &dyn Store) {
     let before = store.outbox_head().await.must("head");
     let active = approve(store, &m).await;
     let mut edited = active.clone();
-    edited.display_name_en = "Renamed Farm".into();
+    edited.profile.display_name_en = "Renamed Farm".into();
     store.update_merchant(edited).await.must("update");
     assert_stale(
         store.set_merchant_status(m.id, MerchantStatus::Pending, MerchantStatus::Active).await,

@@ -2,6 +2,7 @@
 //! the count of products for sale per state.
 
 use super::*;
+use gateway_store::MerchantProfile;
 use gateway_store::StateCount;
 
 /// Only listed products of active merchants count, newest (highest UUIDv7) first, and
@@ -14,7 +15,7 @@ pub async fn storefront_newest_for_sale_and_state_counts(store: &dyn Store) {
     let iowa =
         store.set_merchant_status(iowa.id, MerchantStatus::Pending, MerchantStatus::Active).await.must("approve");
     let owner = user(store, Role::Merchant).await;
-    let texas = NewMerchant { state: state("TX"), ..new_merchant(owner.id) };
+    let texas = NewMerchant { profile: MerchantProfile { state: state("TX"), ..profile() }, ..new_merchant(owner.id) };
     let texas = store.create_merchant(texas).await.must("create the Texas merchant");
     let texas =
         store.set_merchant_status(texas.id, MerchantStatus::Pending, MerchantStatus::Active).await.must("approve TX");

@@ -77,8 +77,8 @@ async fn seed_loads_a_consistent_marketplace_that_a_running_server_sells_and_fin
             class: &class,
             entry: entry.as_ref(),
             hs_code: &f.hs_code,
-            merchant_has_food_registration: merchant.food_registration_no.is_some(),
-            fulfilment: merchant.fulfilment,
+            merchant_has_food_registration: merchant.profile.food_registration_no.is_some(),
+            fulfilment: merchant.profile.fulfilment,
         };
         let verdict = listing_verdict(&facts, f.status == ProductStatus::Delisted);
         assert_eq!((f.status, &f.problems, &f.annual_cap), (verdict.status, &verdict.problems, &verdict.annual_cap));
@@ -152,7 +152,9 @@ async fn the_same_seed_makes_the_same_catalog() {
         let mut rows: Vec<String> = every_product(store.as_ref())
             .await
             .into_iter()
-            .map(|(m, p)| format!("{} {} {} {} {}", m.id, m.display_name_en, p.id, p.fields.sku, p.fields.price))
+            .map(|(m, p)| {
+                format!("{} {} {} {} {}", m.id, m.profile.display_name_en, p.id, p.fields.sku, p.fields.price)
+            })
             .collect();
         rows.sort();
         rows
