@@ -380,3 +380,13 @@ async fn buying_through_the_forms_with_errors_beside_the_fields_and_one_order_pe
     let mut visitor = Browser::new(&s);
     assert_eq!(visitor.get("/orders").await.location(), "/login?next=/orders");
 }
+
+#[tokio::test]
+async fn secure_cookies_make_the_session_cookie_secure_without_a_proxy_header() {
+    let s = spawn_with(|settings| settings.secure_cookies = true).await;
+    let mut b = Browser::new(&s);
+    let creds = [("email", "shopper@example.com"), ("password", "password-123"), ("role", "consumer")];
+    let signed_up = b.submit("/signup", "/signup", &creds).await;
+    let cookie = signed_up.set_cookie("gw_session").unwrap();
+    assert!(cookie.ends_with("; HttpOnly; Secure"), "GATEWAY_SECURE_COOKIES over plain HTTP: {cookie}");
+}
