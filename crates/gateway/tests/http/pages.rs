@@ -1,7 +1,7 @@
 //! The pages over HTTP: languages, sizes, CSRF, the session cookie, the buy path's
 //! forms and their errors. (The browser suite drives the same pages in Chromium.)
 
-use crate::common::{TestServer, product_body, spawn};
+use crate::common::{TestServer, product_body, spawn, spawn_with};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use serde_json::json;
