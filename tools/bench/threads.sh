@@ -2,7 +2,8 @@
 # Where the server's CPU goes: the CPU time (utime + stime, /proc/PID/task/*/stat) of
 # each of a fresh server's threads, grouped by thread name, over one load run (SQLite,
 # demo data, after a 5 s warm-up of 4 users), and the thread switches (voluntary and
-# not, /proc/PID/task/*/status) per thread name. See BENCHMARKS.md.
+# not, /proc/PID/task/*/status) per thread name. See docs/perf-history.md,
+# "Where the server's CPU goes".
 #
 #   tools/bench/threads.sh [USERS] [SECONDS] [SCENARIO]     # defaults: 8 20 checkout
 #

@@ -203,6 +203,7 @@ fn parse_class(code: &str, input: &TaxClassInput) -> Result<TaxClass, Vec<gatewa
 
 impl App {
     /// Saves a tax class (operators), re-running the listing check of its products.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn update_tax_class(
         &self,
         who: &Principal,
@@ -233,12 +234,14 @@ impl App {
     }
 
     /// The freight tariff in force.
+    #[tracing::instrument(skip_all)]
     pub async fn freight(&self) -> AppResult<FreightView> {
         Ok(self.store.freight_settings().await?.into())
     }
 
     /// Sets the freight tariff (operators); quotes and checkouts use it at once,
     /// orders keep the freight they were placed with.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn set_freight(&self, who: &Principal, input: FreightInput) -> AppResult<FreightView> {
         who.require(Role::Operator)?;
         let mut v = Validation::new();
@@ -262,6 +265,7 @@ impl App {
     }
 
     /// Every order, newest first, optionally by status (operators).
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn all_orders(&self, who: &Principal, query: &OrderListQuery) -> AppResult<PageView<OrderView>> {
         who.require(Role::Operator)?;
         let status = match query.status.as_deref() {
@@ -275,6 +279,7 @@ impl App {
 
     /// What waits for the operator: merchants and orders per status, the FX rate and
     /// the freight tariff.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn operator_overview(&self, who: &Principal) -> AppResult<OverviewView> {
         who.require(Role::Operator)?;
         let merchants: Vec<(&'static str, i64)> =

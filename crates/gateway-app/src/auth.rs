@@ -131,6 +131,7 @@ fn dummy_hash() -> &'static str {
 }
 
 impl App {
+    #[tracing::instrument(skip_all)]
     pub async fn signup(&self, input: SignupInput) -> AppResult<SessionView> {
         let mut v = Validation::new();
         let email = v.required("email", input.email.as_deref(), Email::parse);
@@ -142,6 +143,7 @@ impl App {
     }
 
     /// Creates an account of any role; sign-up and the demo loader go through here.
+    #[tracing::instrument(skip_all)]
     pub async fn create_user(&self, email: Email, password: Password, role: Role) -> AppResult<User> {
         let password_hash = hash_password(password).await?;
         let new = NewUser { id: UserId::new(), email, role, password_hash, created_at: gateway_core::clock::now() };
@@ -151,6 +153,7 @@ impl App {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn login(&self, input: LoginInput) -> AppResult<SessionView> {
         let mut v = Validation::new();
         let email = v.required("email", input.email.as_deref(), |s| Ok::<_, &str>(s.to_string()));
@@ -176,11 +179,13 @@ impl App {
         Ok(SessionView { token, expires_at, user: UserView::from(user) })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn logout(&self, token: &str) -> AppResult<()> {
         Ok(self.store.delete_session(&hash_token(token)).await?)
     }
 
     /// The principal behind a bearer token, or `Unauthorized`.
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, token: &str) -> AppResult<(Principal, User)> {
         let user = self
             .store
@@ -192,6 +197,7 @@ impl App {
 
     /// Creates the first operator from configuration when none exists (SPEC 9).
     /// Returns whether an account was created.
+    #[tracing::instrument(skip_all)]
     pub async fn ensure_first_operator(&self, email: &str, password: &str) -> AppResult<bool> {
         let mut v = Validation::new();
         let email = v.check("GATEWAY_ADMIN_EMAIL", Email::parse(email));

@@ -150,6 +150,7 @@ fn cart_view(cart: &Cart) -> CartView {
 
 impl App {
     /// A new cart: owned by the caller when signed in, else reachable by its id alone.
+    #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id)))]
     pub async fn create_cart(&self, who: Option<&Principal>) -> AppResult<CartCreated> {
         let id = CartId::new();
         self.store.create_cart(id, who.map(|p| p.user_id), gateway_core::clock::now()).await?;
@@ -173,10 +174,12 @@ impl App {
         Ok(cart)
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id), cart.id = %id))]
     pub async fn view_cart(&self, who: Option<&Principal>, id: CartId) -> AppResult<CartView> {
         Ok(cart_view(&self.accessible_cart(who, id).await?))
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id), cart.id = %cart_id, product.id = %product_id))]
     pub async fn set_cart_item(
         &self,
         who: Option<&Principal>,
@@ -211,6 +214,7 @@ impl App {
         self.view_cart(who, cart_id).await
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id), cart.id = %id))]
     pub async fn quote(&self, who: Option<&Principal>, id: CartId) -> AppResult<QuoteView> {
         let cart = self.accessible_cart(who, id).await?;
         let identity = match who {

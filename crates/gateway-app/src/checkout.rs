@@ -171,6 +171,7 @@ fn build_checkout_view(payment_id: PaymentId, priced: &PricedCart, order_ids: &[
 impl App {
     /// Checks out `input.cart_id` for `who`. The same key and body give the same
     /// answer without a second charge; the same key with another body is refused.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn checkout(&self, who: &Principal, key: Option<&str>, input: CheckoutInput) -> AppResult<CheckoutView> {
         who.require(Role::Consumer)?;
         let key = match key.map(str::trim) {

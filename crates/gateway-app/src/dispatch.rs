@@ -35,7 +35,8 @@ pub struct LogSink;
 #[async_trait]
 impl EventSink for LogSink {
     async fn deliver(&self, event: &OutboxEvent) -> Result<(), String> {
-        tracing::info!(event.id = event.id, topic = %event.topic, aggregate = %event.aggregate_id, "event delivered");
+        // Every write makes one: at info they would drown what an operator looks for.
+        tracing::debug!(event.id = event.id, topic = %event.topic, aggregate = %event.aggregate_id, "event delivered");
         Ok(())
     }
 }
@@ -65,6 +66,7 @@ impl App {
 
     /// Claims one batch, delivers it and completes what was delivered; returns how
     /// many this server delivered.
+    #[tracing::instrument(skip_all)]
     pub async fn dispatch_once(&self) -> AppResult<usize> {
         let now = gateway_core::clock::now();
         let events = self.store.claim_outbox(&self.worker_id, BATCH, now, now + LEASE).await?;
@@ -86,6 +88,7 @@ impl App {
     }
 
     /// Events waiting in the database, for every server.
+    #[tracing::instrument(skip_all)]
     pub async fn outbox_backlog(&self) -> AppResult<i64> {
         Ok(self.store.outbox_backlog().await?)
     }

@@ -436,6 +436,7 @@ fn capacity_refusal() -> AppError {
 
 impl App {
     /// The operator creates an event.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn create_event(&self, who: &Principal, input: EventInput) -> AppResult<EventView> {
         who.require(Role::Operator)?;
         let details = input.parse()?;
@@ -450,6 +451,7 @@ impl App {
 
     /// The operator replaces an event's details. A capacity below the confirmed
     /// registrations is refused; a larger one moves the waitlist up.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, event.id = %id))]
     pub async fn update_event(&self, who: &Principal, id: EventId, input: EventInput) -> AppResult<EventView> {
         who.require(Role::Operator)?;
         let details = input.parse()?;
@@ -464,6 +466,7 @@ impl App {
     }
 
     /// Events that have not ended, by start: the public list.
+    #[tracing::instrument(skip_all)]
     pub async fn upcoming_events(&self) -> AppResult<Vec<EventView>> {
         let now = gateway_core::clock::now();
         let events = self.store.list_events(Some(now), MAX_EVENTS_LISTED).await?;
@@ -471,6 +474,7 @@ impl App {
     }
 
     /// Every event, past ones too: the operator's list.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn all_events(&self, who: &Principal) -> AppResult<Vec<EventView>> {
         who.require(Role::Operator)?;
         let now = gateway_core::clock::now();
@@ -482,6 +486,7 @@ impl App {
         self.store.event(id).await?.ok_or(AppError::NotFound("event"))
     }
 
+    #[tracing::instrument(skip_all, fields(event.id = %id))]
     pub async fn event(&self, id: EventId) -> AppResult<EventView> {
         Ok(EventView::new(&self.stored_event(id).await?, gateway_core::clock::now()))
     }
@@ -489,6 +494,7 @@ impl App {
     /// Registers for an event: anyone, signed in or not (a signed-in account is linked
     /// to the registration). Confirmed while seats last, then waitlisted. Closed once
     /// the event has started; one live registration per e-mail address.
+    #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id), event.id = %id))]
     pub async fn register_for_event(
         &self,
         who: Option<&Principal>,
@@ -572,6 +578,7 @@ impl App {
     }
 
     /// The registration behind a manage token, with its event.
+    #[tracing::instrument(skip_all)]
     pub async fn registration_by_token(&self, token: &str) -> AppResult<RegistrationDetail> {
         let (registration, event) = self.registration_and_event(token).await?;
         Ok(RegistrationDetail {
@@ -582,6 +589,7 @@ impl App {
 
     /// Cancels the registration behind a manage token (again: no change). Its seat
     /// goes to the first on the waitlist.
+    #[tracing::instrument(skip_all)]
     pub async fn cancel_registration(&self, token: &str) -> AppResult<RegistrationDetail> {
         let now = gateway_core::clock::now();
         let registration =
@@ -598,6 +606,7 @@ impl App {
     }
 
     /// The iCalendar file of a live registration: (file name, content).
+    #[tracing::instrument(skip_all)]
     pub async fn registration_calendar(&self, token: &str) -> AppResult<(String, String)> {
         let (registration, event) = self.registration_and_event(token).await?;
         if registration.status == RegistrationStatus::Cancelled {
@@ -613,6 +622,7 @@ impl App {
 
     /// The operator checks a registrant in at the door by their code. Again: the first
     /// check-in time stays. Waitlisted and cancelled registrations are refused.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, event.id = %id))]
     pub async fn check_in(&self, who: &Principal, id: EventId, input: CheckInInput) -> AppResult<RegistrationView> {
         who.require(Role::Operator)?;
         let mut v = Validation::new();
@@ -638,6 +648,7 @@ impl App {
     }
 
     /// The event's registrations in registration order, optionally of one status.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, event.id = %id))]
     pub async fn event_registrations(
         &self,
         who: &Principal,
@@ -656,6 +667,7 @@ impl App {
     }
 
     /// Registrations per US state (cancelled ones left out), and the totals.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, event.id = %id))]
     pub async fn registrations_by_state(&self, who: &Principal, id: EventId) -> AppResult<RegistrationsByStateView> {
         who.require(Role::Operator)?;
         self.stored_event(id).await?;

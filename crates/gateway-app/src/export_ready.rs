@@ -122,6 +122,7 @@ impl ExportReadyView {
 
 impl App {
     /// The merchant's export-ready checklist: its owner's or an operator's.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id))]
     pub async fn export_ready(&self, who: &Principal, merchant_id: MerchantId) -> AppResult<ExportReadyView> {
         let merchant = self.merchant(merchant_id).await?;
         if !crate::merchant_portal::may_see(who, &merchant) {
@@ -154,6 +155,7 @@ impl App {
     /// The checklist over every merchant in the programme (all but the rejected), for
     /// the operator: how many are ready, how many did each step, by state. Reads a
     /// page of merchants at a time with their products' facts: three queries a page.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn export_ready_summary(&self, who: &Principal) -> AppResult<ExportReadySummary> {
         who.require(Role::Operator)?;
         let classes = self.tax_table().await?;

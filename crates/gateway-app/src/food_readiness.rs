@@ -215,6 +215,7 @@ fn parse_ack_step(text: &str) -> Result<StepId, FieldError> {
 
 impl App {
     /// The merchant's checklist: its owner's or an operator's.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id))]
     pub async fn food_readiness(&self, who: &Principal, merchant_id: MerchantId) -> AppResult<FoodReadinessView> {
         let merchant = self.merchant(merchant_id).await?;
         if !crate::merchant_portal::may_see(who, &merchant) {
@@ -241,6 +242,7 @@ impl App {
     /// The merchant's owner confirms a step only it can vouch for (its FDA facility
     /// registration, the number on its packaging, its renewal date), or withdraws the
     /// confirmation. The owner only: it is the business's own declaration.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id))]
     pub async fn acknowledge_food_step(
         &self,
         who: &Principal,

@@ -34,6 +34,7 @@ pub fn check_pair(base: &str, quote: &str) -> AppResult<()> {
 }
 
 impl App {
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn set_fx_rate(&self, who: &Principal, input: FxInput) -> AppResult<FxView> {
         who.require(Role::Operator)?;
         let mut v = Validation::new();

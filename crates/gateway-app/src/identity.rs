@@ -52,6 +52,7 @@ pub fn quota_year() -> i32 {
 }
 
 impl App {
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn put_identity(&self, who: &Principal, input: IdentityInput) -> AppResult<IdentityView> {
         who.require(Role::Consumer)?;
         let mut v = Validation::new();
@@ -93,6 +94,7 @@ impl App {
         Ok(view(&record))
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn my_identity(&self, who: &Principal) -> AppResult<IdentityView> {
         who.require(Role::Consumer)?;
         let record = self.store.identity(who.user_id).await?.ok_or(AppError::NotFound("identity"))?;
@@ -105,6 +107,7 @@ impl App {
         self.store.identity(who.user_id).await?.ok_or_else(identity_required)
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn my_quota(&self, who: &Principal) -> AppResult<QuotaView> {
         who.require(Role::Consumer)?;
         let year = quota_year();

@@ -270,6 +270,7 @@ fn history(data: &ImpactData, now: DateTime<Utc>) -> Vec<MonthPoint> {
 
 impl App {
     /// The dashboard's figures, computed now from one snapshot of the database.
+    #[tracing::instrument(skip_all)]
     pub async fn impact(&self) -> AppResult<Impact> {
         let data = self.store.impact_data().await?;
         let classes = self.tax_table().await?;

@@ -44,6 +44,7 @@ pub(crate) fn may_see(who: &Principal, m: &Merchant) -> bool {
 impl App {
     /// A product of the caller's own merchant: what its edit form shows. Another
     /// merchant's product is forbidden (the public product page shows it).
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, product.id = %id))]
     pub async fn own_product(&self, who: &Principal, id: ProductId) -> AppResult<ProductView> {
         who.require(Role::Merchant)?;
         let product = self.product(id).await?;
@@ -57,6 +58,7 @@ impl App {
     /// The merchant's orders in `status` (a status code): its owner's or an
     /// operator's. Orders to ship (`paid`) come oldest first, so that who waited
     /// longest is served first; every other status newest first.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant))]
     pub async fn merchant_orders_in_status(
         &self,
         who: &Principal,
@@ -74,6 +76,7 @@ impl App {
     }
 
     /// One order of the caller's own merchant.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, order.id = %id))]
     pub async fn merchant_order(&self, who: &Principal, id: OrderId) -> AppResult<MerchantOrderView> {
         who.require(Role::Merchant)?;
         let order = self.store.order(id).await?.ok_or(AppError::NotFound("order"))?;
@@ -85,6 +88,7 @@ impl App {
 
     /// How many orders the merchant has in each status, every status listed, in the
     /// order an order goes through them.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant))]
     pub async fn order_counts(&self, who: &Principal, merchant: MerchantId) -> AppResult<Vec<StatusCount>> {
         if !may_see(who, &self.merchant(merchant).await?) {
             return Err(AppError::Forbidden("these orders belong to another merchant"));

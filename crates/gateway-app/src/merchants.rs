@@ -189,6 +189,7 @@ pub struct MerchantListQuery {
 
 impl App {
     /// A merchant user registers their business; it waits for approval.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn create_merchant(&self, who: &Principal, input: MerchantInput) -> AppResult<MerchantView> {
         who.require(Role::Merchant)?;
         let profile = merge_profile(None, input)?;
@@ -208,12 +209,14 @@ impl App {
         Ok(MerchantView::new(merchant, true))
     }
 
+    #[tracing::instrument(skip_all, fields(merchant.id = %id))]
     pub async fn merchant(&self, id: MerchantId) -> AppResult<Merchant> {
         self.store.merchant(id).await?.ok_or(AppError::NotFound("merchant"))
     }
 
     /// Edits the business profile (its owner, or an operator correcting it). When the
     /// food registration changes, the listing check runs again over its products.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %id))]
     pub async fn update_merchant(
         &self,
         who: &Principal,
@@ -233,6 +236,7 @@ impl App {
         Ok(MerchantView::new(saved, true))
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id), merchant.id = %id))]
     pub async fn view_merchant(&self, who: Option<&Principal>, id: MerchantId) -> AppResult<MerchantView> {
         let merchant = self.merchant(id).await?;
         let private = is_owner_or_operator(who, &merchant);
@@ -240,6 +244,7 @@ impl App {
     }
 
     /// The merchant profile of the signed-in merchant user.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn my_merchant(&self, who: &Principal) -> AppResult<MerchantView> {
         who.require(Role::Merchant)?;
         let merchant = self.store.merchant_by_owner(who.user_id).await?.ok_or(AppError::NotFound("merchant"))?;
@@ -247,6 +252,7 @@ impl App {
     }
 
     /// Approve, reject, suspend or reinstate: operators only, along SPEC 7's edges.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %id))]
     pub async fn act_on_merchant(
         &self,
         who: &Principal,
@@ -273,6 +279,7 @@ impl App {
         Ok(MerchantView::new(updated, true))
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn list_merchants(
         &self,
         who: &Principal,

@@ -149,18 +149,21 @@ impl App {
         self.store.order(id).await?.ok_or(AppError::NotFound("order"))
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, order.id = %id))]
     pub async fn view_order(&self, who: &Principal, id: OrderId) -> AppResult<OrderView> {
         let order = self.load_order(id).await?;
         self.party(who, &order).await?;
         Ok(OrderView::new(order))
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn my_orders(&self, who: &Principal, page: &PageQuery) -> AppResult<PageView<OrderView>> {
         who.require(Role::Consumer)?;
         let page = self.store.orders_of_buyer(who.user_id, page.to_request()?).await?;
         Ok(PageView::from_page(page, OrderView::new))
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant))]
     pub async fn merchant_orders(
         &self,
         who: &Principal,
@@ -176,6 +179,7 @@ impl App {
     }
 
     /// Ship (with carrier and tracking number), deliver, cancel or return an order.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, order.id = %id))]
     pub async fn act_on_order(
         &self,
         who: &Principal,

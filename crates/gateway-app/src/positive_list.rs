@@ -101,11 +101,13 @@ fn parse_entry(prefix: HsPrefix, input: &PositiveListEntryInput) -> AppResult<Po
 }
 
 impl App {
+    #[tracing::instrument(skip_all)]
     pub async fn positive_list(&self) -> AppResult<Vec<PositiveListEntryView>> {
         Ok(self.store.positive_list().await?.into_iter().map(PositiveListEntryView::from).collect())
     }
 
     /// Adds or replaces the line for `prefix` (operators).
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn put_positive_list_entry(
         &self,
         who: &Principal,
@@ -126,6 +128,7 @@ impl App {
 
     /// Removes the line for `prefix` (operators): the goods it covered fall to a
     /// shorter line, or off the list.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn delete_positive_list_entry(&self, who: &Principal, prefix: &str) -> AppResult<PositiveListChange> {
         who.require(Role::Operator)?;
         let prefix = HsPrefix::parse(prefix).map_err(|_| AppError::NotFound("positive-list line"))?;
@@ -140,6 +143,7 @@ impl App {
 
     /// Runs the listing check of every product again (operators): after an upgrade
     /// that changed the rules, or to repair.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn recheck_all_listings(&self, who: &Principal) -> AppResult<PositiveListChange> {
         who.require(Role::Operator)?;
         let changed = self.store.recheck_all_listings(gateway_core::clock::now()).await?;

@@ -307,6 +307,7 @@ impl App {
         Ok(self.current_fx().await?.map(|q| q.rate))
     }
 
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id))]
     pub async fn create_product(
         &self,
         who: &Principal,
@@ -348,6 +349,7 @@ impl App {
 
     /// Edits a product; retried when a concurrent edit (or, later, a sale) changed it
     /// between read and write, so that no field of the other write is lost.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, product.id = %id))]
     pub async fn update_product(&self, who: &Principal, id: ProductId, input: ProductInput) -> AppResult<ProductView> {
         for attempt in 0..UPDATE_ATTEMPTS {
             if attempt > 0 {
@@ -370,10 +372,12 @@ impl App {
         Err(StoreError::Stale.into())
     }
 
+    #[tracing::instrument(skip_all, fields(product.id = %id))]
     pub async fn product(&self, id: ProductId) -> AppResult<Product> {
         self.store.product(id).await?.ok_or(AppError::NotFound("product"))
     }
 
+    #[tracing::instrument(skip_all, fields(product.id = %id))]
     pub async fn view_product(&self, id: ProductId) -> AppResult<ProductView> {
         let product = self.product(id).await?;
         Ok(ProductView::new(product, self.fx_rate().await?))
@@ -381,6 +385,7 @@ impl App {
 
     /// A merchant's products: all of them for its owner and operators, the ones for
     /// sale for everyone else.
+    #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id), merchant.id = %merchant_id))]
     pub async fn list_merchant_products(
         &self,
         who: Option<&Principal>,

@@ -101,6 +101,7 @@ impl ReferenceCache {
 
 impl App {
     /// The USD→CNY rate in force, None until the operator sets one.
+    #[tracing::instrument(skip_all)]
     pub async fn current_fx(&self) -> AppResult<Option<FxQuote>> {
         Ok(self.reference.fx(self.store.current_fx_rate()).await?)
     }

@@ -165,6 +165,7 @@ fn summarize(
 
 impl App {
     /// The merchant's sales summary: its owner's or an operator's.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant))]
     pub async fn sales_summary(&self, who: &Principal, merchant: MerchantId) -> AppResult<SalesSummary> {
         if !crate::merchant_portal::may_see(who, &self.merchant(merchant).await?) {
             return Err(AppError::Forbidden("these sales belong to another merchant"));

@@ -184,6 +184,7 @@ impl App {
     ///
     /// 403 for anyone else; 422 naming each field at fault; 409 `fx_rate_missing`
     /// while no FX rate is set (there is no price today to compare with).
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn preview_scenario(&self, who: &Principal, input: ScenarioInput) -> AppResult<ScenarioView> {
         who.require(Role::Operator)?;
         let classes = self.tax_table().await?;

@@ -104,6 +104,7 @@ pub struct FacetView {
 
 impl App {
     /// Searches the catalog: only products for sale are in the index.
+    #[tracing::instrument(skip_all)]
     pub async fn search(&self, params: &SearchParams) -> AppResult<SearchView> {
         let fx = self.current_fx().await?.map(|q| q.rate);
         let (query, page, per_page) = parse_params(params, fx)?;
@@ -138,6 +139,7 @@ impl App {
     }
 
     /// An operator's rebuild of this server's index; returns the products indexed.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn reindex_search(&self, who: &crate::Principal) -> AppResult<u64> {
         who.require(gateway_core::user::Role::Operator)?;
         self.rebuild_search_index().await
@@ -146,6 +148,7 @@ impl App {
     /// Rebuilds the index from the database: every product for sale, then the
     /// outbox from the position read before the scan began (so a change made during
     /// the scan is applied again, never lost). Returns the products indexed.
+    #[tracing::instrument(skip_all)]
     pub async fn rebuild_search_index(&self) -> AppResult<u64> {
         let mut feed = self.search_feed.lock().await;
         self.rebuild(&mut feed).await
@@ -206,6 +209,7 @@ impl App {
     }
 
     /// Applies every outbox event not yet in the index; returns how many.
+    #[tracing::instrument(skip_all)]
     pub async fn catch_up(&self) -> AppResult<usize> {
         let mut feed = self.search_feed.lock().await;
         if feed.position.is_none() {

@@ -38,6 +38,7 @@ pub struct SearchPageView {
 
 impl App {
     /// Searches as `search` does and prices each hit as the product page would.
+    #[tracing::instrument(skip_all)]
     pub async fn search_page(&self, params: &SearchParams) -> AppResult<SearchPageView> {
         let results = self.search(params).await?;
         let mut names: HashMap<String, DisplayNameView> = HashMap::new();
@@ -77,6 +78,7 @@ impl App {
     }
 
     /// One tax class of the table, for its page (`NotFound` for an unknown code).
+    #[tracing::instrument(skip_all)]
     pub async fn tax_class(&self, code: &str) -> AppResult<TaxClassView> {
         // Not even a code (PostgreSQL refuses some bytes, NUL among them): no such class.
         gateway_core::tax_class::parse_code(code).map_err(|_| AppError::NotFound("tax class"))?;

@@ -316,6 +316,7 @@ fn today_in_china() -> chrono::NaiveDate {
 
 impl App {
     /// The caller's buyer profile; `NotFound` until they save one.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn buyer_profile(&self, who: &Principal) -> AppResult<BuyerProfileView> {
         who.require(Role::Consumer)?;
         let record = self.store.buyer_profile(who.user_id).await?.ok_or(AppError::NotFound("buyer profile"))?;
@@ -323,6 +324,7 @@ impl App {
     }
 
     /// Creates or replaces the caller's buyer profile: consumer accounts only.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn save_buyer_profile(&self, who: &Principal, input: BuyerProfileInput) -> AppResult<BuyerProfileView> {
         who.require(Role::Consumer)?;
         let contact = input.contact.unwrap_or_default();
@@ -343,6 +345,7 @@ impl App {
 
     /// A buyer posts a request: it is validated, matched to merchants and stored with
     /// its matches; each matched merchant is notified.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn post_sourcing_request(
         &self,
         who: &Principal,
@@ -514,6 +517,7 @@ impl App {
 
     /// One request: its buyer's, a matched merchant's (with its own match only) or
     /// an operator's.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, sourcing_request.id = %id))]
     pub async fn sourcing_request(&self, who: &Principal, id: SourcingRequestId) -> AppResult<SourcingRequestView> {
         let request = self.sourcing_record(id).await?;
         let party = self.sourcing_party(who, &request).await?;
@@ -522,6 +526,7 @@ impl App {
 
     /// The caller's requests, newest first: a buyer's own, a merchant's matched ones,
     /// every one for an operator.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn sourcing_requests(
         &self,
         who: &Principal,
@@ -547,6 +552,7 @@ impl App {
     }
 
     /// The buyer closes their request: no more offers.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, sourcing_request.id = %id))]
     pub async fn close_sourcing_request(
         &self,
         who: &Principal,
@@ -580,6 +586,7 @@ impl App {
     }
 
     /// A thread: the offer, the messages and, once both accepted, the contacts.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, sourcing_request.id = %id, merchant.id = %merchant_id))]
     pub async fn sourcing_thread(
         &self,
         who: &Principal,
@@ -656,6 +663,7 @@ impl App {
     }
 
     /// A matched merchant makes (or revises) its offer on an open request.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, sourcing_request.id = %id))]
     pub async fn make_offer(&self, who: &Principal, id: SourcingRequestId, input: OfferInput) -> AppResult<ThreadView> {
         who.require(Role::Merchant)?;
         let request = self.sourcing_record(id).await?;
@@ -682,6 +690,7 @@ impl App {
     }
 
     /// Either side writes in a thread.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, sourcing_request.id = %id, merchant.id = %merchant_id))]
     pub async fn post_thread_message(
         &self,
         who: &Principal,
@@ -708,6 +717,7 @@ impl App {
 
     /// Either side accepts to share its contact details in this thread; they are
     /// shown to both once both accepted.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, sourcing_request.id = %id, merchant.id = %merchant_id))]
     pub async fn accept_contacts(
         &self,
         who: &Principal,
@@ -723,6 +733,7 @@ impl App {
     }
 
     /// The caller's inbox: newest first, with the unread count.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn notifications(&self, who: &Principal) -> AppResult<NotificationsView> {
         let unread = self.store.unread_notifications(who.user_id).await?;
         let items = self.store.notifications(who.user_id, INBOX_LIMIT).await?;
@@ -730,11 +741,13 @@ impl App {
     }
 
     /// How many unread notifications the caller has (the portal's nav count).
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn unread_notifications(&self, who: &Principal) -> AppResult<i64> {
         Ok(self.store.unread_notifications(who.user_id).await?)
     }
 
     /// Marks the caller's notifications read; returns the inbox.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn read_notifications(&self, who: &Principal) -> AppResult<NotificationsView> {
         self.store.mark_notifications_read(who.user_id, gateway_core::clock::now()).await?;
         self.notifications(who).await

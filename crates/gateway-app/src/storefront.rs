@@ -50,6 +50,7 @@ pub struct StateCountView {
 impl App {
     /// The newest products for sale, at most `limit` (capped at [`MAX_FEATURED`]) and
     /// at most two per merchant while other merchants have newer ones to show.
+    #[tracing::instrument(skip_all)]
     pub async fn featured_products(&self, limit: u32) -> AppResult<Vec<ProductCard>> {
         let limit = limit.clamp(1, MAX_FEATURED) as usize;
         let newest = self.store.newest_for_sale(MAX_FEATURED).await?;
@@ -80,6 +81,7 @@ impl App {
     }
 
     /// The states with products for sale, by code.
+    #[tracing::instrument(skip_all)]
     pub async fn shop_states(&self) -> AppResult<Vec<StateCountView>> {
         Ok(self
             .store
@@ -91,6 +93,7 @@ impl App {
     }
 
     /// A product with its merchant (public side) and landed single-unit price.
+    #[tracing::instrument(skip_all, fields(product.id = %id))]
     pub async fn product_page(&self, id: ProductId) -> AppResult<ProductPage> {
         let product: Product = self.product(id).await?;
         let merchant = MerchantView::new(self.merchant(product.merchant_id).await?, false);
@@ -108,6 +111,7 @@ impl App {
 
     /// The order that one unit of `id`, bought alone, would make: priced exactly as a
     /// cart's quote, with no buyer (so the annual quota plays no part).
+    #[tracing::instrument(skip_all, fields(product.id = %id))]
     pub async fn landed_unit(&self, id: ProductId) -> AppResult<Option<QuoteOrderView>> {
         let cart = Cart {
             id: CartId::new(),

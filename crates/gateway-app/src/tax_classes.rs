@@ -52,6 +52,7 @@ impl From<TaxClass> for TaxClassView {
 }
 
 impl App {
+    #[tracing::instrument(skip_all)]
     pub async fn tax_classes(&self) -> AppResult<Vec<TaxClassView>> {
         Ok(self.tax_table().await?.iter().cloned().map(TaxClassView::from).collect())
     }

@@ -26,6 +26,10 @@ pub struct Problem {
     /// What remains of the annual quota, for annual_limit_exceeded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<String>,
+    /// The request's id, also in its `X-Request-Id` answer header: quote it when
+    /// reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -124,6 +128,7 @@ impl IntoResponse for ApiError {
             errors: self.errors.into_iter().map(|e| FieldErrorView { field: e.field, message: e.message }).collect(),
             product_id: self.product_id,
             remaining: self.remaining,
+            request_id: crate::request_id::current(),
         };
         let mut response = (self.status, Json(problem)).into_response();
         response

@@ -7,6 +7,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod request_id;
 pub mod ui;
 
 use axum::Router;
@@ -62,6 +63,7 @@ pub fn router_with(app: App, settings: WebSettings) -> Router {
         .method_not_allowed_fallback(ui::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 
@@ -83,5 +85,15 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    serve_with(app, WebSettings::default(), listener, shutdown).await
+}
+
+/// `serve` with the given web settings, as `gateway serve` runs it.
+pub async fn serve_with(
+    app: App,
+    settings: WebSettings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(app, settings)).with_graceful_shutdown(shutdown).await
 }

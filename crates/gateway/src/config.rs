@@ -20,6 +20,7 @@ pub struct FileSettings {
     pub database_url: Option<String>,
     pub demo: Option<bool>,
     pub pg_max_connections: Option<u32>,
+    pub secure_cookies: Option<bool>,
 }
 
 impl FileSettings {
@@ -37,6 +38,10 @@ pub struct Settings {
     /// `sqlite://…` or `postgres://…`; None means SQLite in the data directory.
     pub database_url: Option<String>,
     pub demo: bool,
+    /// GATEWAY_SECURE_COOKIES: every cookie `Secure`, whatever the request says; for
+    /// HTTPS behind a proxy that does not send `X-Forwarded-Proto`. Off by default so
+    /// that the demo on plain http://127.0.0.1 can sign in.
+    pub secure_cookies: bool,
     pub pg_max_connections: u32,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
@@ -55,6 +60,11 @@ impl Settings {
         }
     }
 
+    /// The HTTP edge's part of these settings.
+    pub fn web(&self) -> gateway_web::WebSettings {
+        gateway_web::WebSettings { secure_cookies: self.secure_cookies }
+    }
+
     /// This server's search index: derived data, rebuilt from the database when
     /// missing, so it is never backed up and never shared between servers.
     pub fn search_index_dir(&self) -> PathBuf {
@@ -70,6 +80,7 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("database", &self.database_url.as_deref().map(redact_url))
             .field("demo", &self.demo)
+            .field("secure_cookies", &self.secure_cookies)
             .field("admin_email", &self.admin_email.as_ref().map(|_| "<set>"))
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<set>"))
             .field("identity_key", &self.identity_key.as_ref().map(|_| "<set>"))

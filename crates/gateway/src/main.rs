@@ -109,6 +109,10 @@ struct ServeArgs {
     /// Do not load demo data, even into an empty database.
     #[arg(long)]
     no_demo: bool,
+    /// Mark every cookie Secure: for a site served over HTTPS through a proxy that
+    /// does not send X-Forwarded-Proto (see docs/OPERATIONS.md).
+    #[arg(long, env = "GATEWAY_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 #[derive(Args)]
@@ -140,6 +144,7 @@ fn settings(common: &Common, serve: &ServeArgs) -> anyhow::Result<Settings> {
         data_dir: common.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
         database_url: non_empty(common.database_url.clone()).or(file.database_url),
         demo: !serve.no_demo && file.demo.unwrap_or(true),
+        secure_cookies: serve.secure_cookies || file.secure_cookies.unwrap_or(false),
         pg_max_connections: common.pg_max_connections.or(file.pg_max_connections).unwrap_or(16),
         admin_email: non_empty(std::env::var("GATEWAY_ADMIN_EMAIL").ok()),
         admin_password: non_empty(std::env::var("GATEWAY_ADMIN_PASSWORD").ok()),
@@ -155,7 +160,10 @@ fn init_logging() {
         Some(Ok(targets)) => targets.clone(),
         _ => default,
     };
-    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer()).with(filter).init();
+    // fmt writes to stdout; colour codes only where a terminal renders them, not in
+    // files, journald or a log shipper.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_ansi(ansi)).with(filter).init();
     if let Some(Err(error)) = parsed {
         tracing::warn!(%error, "GATEWAY_LOG is not a valid filter (e.g. \"info,gateway_app=debug\"); using the default");
     }
@@ -202,7 +210,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         println!("  consumer  {}  (password: {})", demo.consumer, demo.password);
         println!("Try: curl {url}/api/v1/tax-classes");
     }
-    gateway::run(prepared.app, listener, shutdown_signal()).await?;
+    gateway::run(prepared.app, settings.web(), listener, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -306,6 +314,7 @@ async fn main() -> anyhow::Result<()> {
 impl ServeArgs {
     /// The serve options when no subcommand is given: only the environment applies.
     fn parse_env() -> Self {
-        ServeArgs { addr: std::env::var("GATEWAY_ADDR").ok().filter(|s| !s.is_empty()), no_demo: false }
+        let secure_cookies = std::env::var("GATEWAY_SECURE_COOKIES").is_ok_and(|v| v == "true");
+        ServeArgs { addr: std::env::var("GATEWAY_ADDR").ok().filter(|s| !s.is_empty()), no_demo: false, secure_cookies }
     }
 }

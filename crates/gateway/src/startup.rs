@@ -95,6 +95,7 @@ async fn open_app_with(settings: &Settings, with_index: bool) -> anyhow::Result<
 /// the dispatcher that takes its share of the outbox's deliveries.
 pub async fn run(
     app: App,
+    web: gateway_web::WebSettings,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -113,7 +114,7 @@ pub async fn run(
         let app = app.clone();
         async move { app.dispatch_outbox(until_stopped()).await }
     });
-    let served = gateway_web::serve(app, listener, shutdown).await;
+    let served = gateway_web::serve_with(app, web, listener, shutdown).await;
     let _ = stop.send(());
     let _ = follower.await;
     let _ = dispatcher.await;

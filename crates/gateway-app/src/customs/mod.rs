@@ -130,6 +130,7 @@ fn corrupt(field: &'static str, message: &str) -> AppError {
 impl App {
     /// The order's four documents, for its merchant and operators. Unknown order: 404;
     /// anyone else (its buyer included): 403.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, order.id = %id))]
     pub async fn customs_documents(&self, who: &Principal, id: OrderId) -> AppResult<Documents> {
         let order = self.store.order(id).await?.ok_or(AppError::NotFound("order"))?;
         let merchant = self.merchant(order.merchant_id).await?;
@@ -171,6 +172,7 @@ impl App {
     }
 
     /// One document as XML (unsigned: see `signing`).
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, order.id = %id))]
     pub async fn customs_document(&self, who: &Principal, id: OrderId, kind: DocumentKind) -> AppResult<String> {
         let docs = self.customs_documents(who, id).await?;
         tracing::info!(order.id = %id, customs.document = kind.as_str(), "customs document produced");
@@ -178,6 +180,7 @@ impl App {
     }
 
     /// The three-document check of the order's documents.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, order.id = %id))]
     pub async fn customs_check(&self, who: &Principal, id: OrderId) -> AppResult<CustomsCheckView> {
         let docs = self.customs_documents(who, id).await?;
         let failures = check::check(&docs);

@@ -67,6 +67,7 @@ fn parse_year(text: &str, years: &std::ops::RangeInclusive<i32>) -> Result<i32, 
 impl App {
     /// The merchant's owner reports its headcount for `year` (the owner only: the
     /// figure is the business's own declaration).
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id))]
     pub async fn report_headcount(
         &self,
         who: &Principal,
@@ -101,6 +102,7 @@ impl App {
     }
 
     /// A merchant's reports, latest year first (its owner and operators).
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id))]
     pub async fn headcount_reports(&self, who: &Principal, merchant_id: MerchantId) -> AppResult<Vec<HeadcountView>> {
         let merchant = self.merchant(merchant_id).await?;
         if !crate::merchants::is_owner_or_operator(Some(who), &merchant) {
@@ -111,6 +113,7 @@ impl App {
 
     /// The signed-in merchant user's headcount form: `NotFound("merchant")` until the
     /// business is registered.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id))]
     pub async fn my_headcount(&self, who: &Principal) -> AppResult<HeadcountPage> {
         who.require(gateway_core::user::Role::Merchant)?;
         let merchant = self.store.merchant_by_owner(who.user_id).await?.ok_or(AppError::NotFound("merchant"))?;

@@ -246,6 +246,7 @@ impl App {
 
     /// The merchant's owner, for trusted local tools (the `gateway import` command run
     /// by whoever runs the server), which act on the merchant's behalf.
+    #[tracing::instrument(skip_all, fields(merchant.id = %merchant_id))]
     pub async fn owner_of_merchant(&self, merchant_id: MerchantId) -> AppResult<Principal> {
         let merchant = self.merchant(merchant_id).await?;
         Ok(Principal { user_id: merchant.owner_id, role: Role::Merchant })
@@ -253,6 +254,7 @@ impl App {
 
     /// Previews or applies a Shopify export read from `input` (the command line's
     /// file), reporting each product and row error to `progress` as it goes.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id))]
     pub async fn import_shopify_stream<R: Read>(
         &self,
         who: &Principal,
@@ -267,6 +269,7 @@ impl App {
 
     /// A web upload: previews it and, when it can be imported, keeps it for the
     /// apply; the report carries the id to apply it with.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id))]
     pub async fn preview_shopify_upload(
         &self,
         who: &Principal,
@@ -295,6 +298,7 @@ impl App {
     }
 
     /// Applies an upload previewed before; it is used once.
+    #[tracing::instrument(skip_all, fields(user.id = %who.user_id, merchant.id = %merchant_id, import.id = %import_id))]
     pub async fn apply_shopify_upload(
         &self,
         who: &Principal,

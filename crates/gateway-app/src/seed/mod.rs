@@ -113,6 +113,7 @@ struct Prepared {
 impl App {
     /// Seeds the plan; `progress` is called after each loaded batch. Refuses a
     /// database that is not pristine unless the plan says append.
+    #[tracing::instrument(skip_all)]
     pub async fn seed(
         &self,
         plan: SeedPlan,

@@ -103,6 +103,7 @@ async fn spawn_full(
         data_dir: PathBuf::from(dir.path()),
         database_url,
         demo: false,
+        secure_cookies: false,
         pg_max_connections: 8,
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(ADMIN_PASSWORD.into()),
@@ -118,9 +119,9 @@ async fn spawn_full(
         let _ = rx.await;
     };
     if follower {
-        tokio::spawn(gateway::run(app, listener, shutdown));
+        tokio::spawn(gateway::run(app, settings.web(), listener, shutdown));
     } else {
-        tokio::spawn(gateway_web::serve(app, listener, shutdown));
+        tokio::spawn(gateway_web::serve_with(app, settings.web(), listener, shutdown));
     }
     TestServer { base, client: reqwest::Client::new(), settings, shutdown: Some(tx), _dir: dir, _db: guard }
 }

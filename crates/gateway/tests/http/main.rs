@@ -21,6 +21,7 @@ mod operator_pages;
 mod ops;
 mod pages;
 mod positive_list;
+mod request_ids;
 mod scenarios;
 mod search;
 mod search_pages;

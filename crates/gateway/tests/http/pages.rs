@@ -1,7 +1,7 @@
 //! The pages over HTTP: languages, sizes, CSRF, the session cookie, the buy path's
 //! forms and their errors. (The browser suite drives the same pages in Chromium.)
 
-use crate::common::{TestServer, product_body, spawn};
+use crate::common::{TestServer, product_body, spawn, spawn_with};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use serde_json::json;
@@ -379,4 +379,14 @@ async fn buying_through_the_forms_with_errors_beside_the_fields_and_one_order_pe
     // Signed out, a consumer page asks to sign in first.
     let mut visitor = Browser::new(&s);
     assert_eq!(visitor.get("/orders").await.location(), "/login?next=/orders");
+}
+
+#[tokio::test]
+async fn secure_cookies_make_the_session_cookie_secure_without_a_proxy_header() {
+    let s = spawn_with(|settings| settings.secure_cookies = true).await;
+    let mut b = Browser::new(&s);
+    let creds = [("email", "shopper@example.com"), ("password", "password-123"), ("role", "consumer")];
+    let signed_up = b.submit("/signup", "/signup", &creds).await;
+    let cookie = signed_up.set_cookie("gw_session").unwrap();
+    assert!(cookie.ends_with("; HttpOnly; Secure"), "GATEWAY_SECURE_COOKIES over plain HTTP: {cookie}");
 }
