@@ -7,9 +7,9 @@
 
 use crate::backend;
 use crate::buy_rows::value_rows;
+use crate::catalog_store::product_values;
 use crate::engine::{Engine, SqlStore};
 use crate::merchant_store::profile_values;
-use crate::rows::problems_json;
 use crate::sql::{Sql, Value, sql};
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -123,31 +123,10 @@ pub fn batch_rows(batch: &BulkBatch) -> StoreResult<Vec<(&'static Table, Rows<'_
         .collect();
     let mut products = Vec::with_capacity(batch.products.len());
     for p in &batch.products {
-        let f = &p.fields;
-        products.push(vec![
-            Value::from(p.id.as_uuid()),
-            Value::from(p.merchant_id.as_uuid()),
-            Value::from(&f.sku),
-            Value::from(&f.title_en),
-            Value::from(f.title_zh.as_deref()),
-            Value::from(&f.description_en),
-            Value::from(f.description_zh.as_deref()),
-            Value::from(&f.tax_class),
-            Value::from(&f.hs_code),
-            Value::from(&f.origin_country),
-            Value::from(f.price.minor()),
-            Value::from(f.weight_g),
-            Value::from(f.net_content_milli),
-            Value::from(f.net_content_unit.as_str()),
-            Value::from(f.stock),
-            Value::from(f.status.as_str()),
-            Value::from(problems_json(&f.problems)?),
-            Value::from(f.annual_cap.as_ref().map(|c| c.hs_prefix.as_str())),
-            Value::from(f.annual_cap.as_ref().map(|c| c.grams)),
-            Value::from(1),
-            Value::from(p.created_at),
-            Value::from(p.created_at),
-        ]);
+        let mut cells = vec![Value::from(p.id.as_uuid()), Value::from(p.merchant_id.as_uuid())];
+        cells.extend(product_values(&p.fields)?);
+        cells.extend([Value::from(1_i64), Value::from(p.created_at), Value::from(p.created_at)]);
+        products.push(cells);
     }
     let identities = batch
         .identities

@@ -2,13 +2,37 @@
 
 use crate::engine::{DbConn, Engine, SqlStore};
 use crate::rows::*;
-use crate::sql::sql;
+use crate::sql::{Value, sql};
 use crate::{backend, fetch_limit, map_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gateway_core::tax_class::TaxClass;
 use gateway_core::{FxRate, MerchantId, ProductId, UserId};
 use gateway_store::*;
+
+/// The product's own columns, `sku` to `annual_cap_g`: creating, editing and bulk
+/// loading bind them alike.
+pub(crate) fn product_values(f: &ProductFields) -> StoreResult<[Value<'_>; 17]> {
+    Ok([
+        (&f.sku).into(),
+        (&f.title_en).into(),
+        (&f.title_zh).into(),
+        (&f.description_en).into(),
+        (&f.description_zh).into(),
+        (&f.tax_class).into(),
+        (&f.hs_code).into(),
+        (&f.origin_country).into(),
+        f.price.minor().into(),
+        f.weight_g.into(),
+        f.net_content_milli.into(),
+        f.net_content_unit.as_str().into(),
+        f.stock.into(),
+        f.status.as_str().into(),
+        problems_json(&f.problems)?.into(),
+        f.annual_cap.as_ref().map(|c| c.hs_prefix.as_str()).into(),
+        f.annual_cap.as_ref().map(|c| c.grams).into(),
+    ])
+}
 
 impl<E: Engine> SqlStore<E> {
     pub(crate) async fn fetch_product(conn: &mut DbConn<E>, id: ProductId) -> StoreResult<Option<Product>> {
@@ -69,23 +93,7 @@ impl<E: Engine> CatalogStore for SqlStore<E> {
              $20, $20)")
         .bind(p.id.as_uuid())
         .bind(p.merchant_id.as_uuid())
-        .bind(&f.sku)
-        .bind(&f.title_en)
-        .bind(&f.title_zh)
-        .bind(&f.description_en)
-        .bind(&f.description_zh)
-        .bind(&f.tax_class)
-        .bind(&f.hs_code)
-        .bind(&f.origin_country)
-        .bind(f.price.minor())
-        .bind(f.weight_g)
-        .bind(f.net_content_milli)
-        .bind(f.net_content_unit.as_str())
-        .bind(f.stock)
-        .bind(f.status.as_str())
-        .bind(problems_json(&f.problems)?)
-        .bind(f.annual_cap.as_ref().map(|c| c.hs_prefix.as_str()))
-        .bind(f.annual_cap.as_ref().map(|c| c.grams))
+        .bind_all(product_values(f)?)
         .bind(p.created_at)
         .execute(&mut *tx)
         .await
@@ -110,23 +118,7 @@ impl<E: Engine> CatalogStore for SqlStore<E> {
              weight_g = $10, net_content_milli = $11, net_content_unit = $12, stock = $13, status = $14, \
              problems = $15, annual_cap_prefix = $16, annual_cap_g = $17, version = version + 1, \
              updated_at = $18 WHERE id = $19 AND version = $20")
-        .bind(&f.sku)
-        .bind(&f.title_en)
-        .bind(&f.title_zh)
-        .bind(&f.description_en)
-        .bind(&f.description_zh)
-        .bind(&f.tax_class)
-        .bind(&f.hs_code)
-        .bind(&f.origin_country)
-        .bind(f.price.minor())
-        .bind(f.weight_g)
-        .bind(f.net_content_milli)
-        .bind(f.net_content_unit.as_str())
-        .bind(f.stock)
-        .bind(f.status.as_str())
-        .bind(problems_json(&f.problems)?)
-        .bind(f.annual_cap.as_ref().map(|c| c.hs_prefix.as_str()))
-        .bind(f.annual_cap.as_ref().map(|c| c.grams))
+        .bind_all(product_values(f)?)
         .bind(now)
         .bind(p.id.as_uuid())
         .bind(p.version)
