@@ -14,7 +14,7 @@ impl<E: Engine> SqlStore<E> {
     /// Writes one event to the outbox, in the caller's transaction.
     pub(crate) async fn insert_outbox(
         conn: &mut DbConn<E>,
-        topic: &str,
+        topic: &'static str,
         aggregate: Uuid,
         payload: String,
         at: DateTime<Utc>,
@@ -23,10 +23,12 @@ impl<E: Engine> SqlStore<E> {
     }
 
     /// Writes events of one topic to the outbox in one statement, however many
-    /// there are, in the caller's transaction: `(aggregate id, payload)` each.
+    /// there are, in the caller's transaction: `(aggregate id, payload)` each. The
+    /// topic, a constant of the code, is part of the statement's text, so that each
+    /// kind of event has its own prepared statement.
     pub(crate) async fn insert_outbox_events(
         conn: &mut DbConn<E>,
-        topic: &str,
+        topic: &'static str,
         events: impl IntoIterator<Item = (Uuid, String)>,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -36,10 +38,11 @@ impl<E: Engine> SqlStore<E> {
         }
         let text = format!(
             "INSERT INTO outbox (topic, aggregate_id, payload, created_at, attempts) \
-             SELECT $1, e.column1, e.column2, $2, 0 FROM (VALUES {}) AS e",
-            value_rows(3, events.len(), 2)
+             SELECT '{}', e.column1, e.column2, $1, 0 FROM (VALUES {}) AS e",
+            topic.replace('\'', "''"),
+            value_rows(2, events.len(), 2)
         );
-        let mut insert = Sql::new(sqlx::AssertSqlSafe(text)).bind(topic).bind(at);
+        let mut insert = Sql::new(sqlx::AssertSqlSafe(text)).bind(at);
         for (aggregate, payload) in events {
             insert = insert.bind(aggregate).bind(payload);
         }
