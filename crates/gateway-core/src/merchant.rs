@@ -26,6 +26,12 @@ macro_rules! code_enum {
                     _ => Err(format!("must be one of: {}", Self::CODES.join(", "))),
                 }
             }
+
+            /// The value `text` names, if it is one of `allowed` (a route that takes
+            /// only some of them).
+            pub fn parse_among(text: &str, allowed: &[$name]) -> Option<Self> {
+                Self::parse(text).ok().filter(|value| allowed.contains(value))
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -51,25 +57,10 @@ code_enum!(
     MerchantStatus { Pending = "pending", Active = "active", Rejected = "rejected", Suspended = "suspended" }
 );
 
-/// What an operator can do to a merchant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MerchantAction {
-    Approve,
-    Reject,
-    Suspend,
-    Reinstate,
-}
-
-impl MerchantAction {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            MerchantAction::Approve => "approve",
-            MerchantAction::Reject => "reject",
-            MerchantAction::Suspend => "suspend",
-            MerchantAction::Reinstate => "reinstate",
-        }
-    }
-}
+code_enum!(
+    /// What an operator can do to a merchant.
+    MerchantAction { Approve = "approve", Reject = "reject", Suspend = "suspend", Reinstate = "reinstate" }
+);
 
 /// A refused transition, e.g. approving a rejected merchant.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -165,11 +165,7 @@ pub async fn act(
     Auth(who): Auth,
     Path((id, action)): Path<(String, String)>,
 ) -> Result<Json<OrderView>, ApiError> {
-    let action = match action.as_str() {
-        "deliver" => OrderAction::Deliver,
-        "cancel" => OrderAction::Cancel,
-        "return" => OrderAction::Return,
-        _ => return Err(ApiError::not_found("action")),
-    };
+    let shopper_actions = [OrderAction::Deliver, OrderAction::Cancel, OrderAction::Return];
+    let action = OrderAction::parse_among(&action, &shopper_actions).ok_or_else(|| ApiError::not_found("action"))?;
     Ok(Json(s.app.act_on_order(&who, path_id(&id, "order")?, action, None).await?))
 }

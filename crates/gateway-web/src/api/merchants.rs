@@ -74,12 +74,6 @@ pub async fn act_on_merchant(
     Auth(who): Auth,
     Path((id, action)): Path<(String, String)>,
 ) -> Result<Json<MerchantView>, ApiError> {
-    let action = match action.as_str() {
-        "approve" => MerchantAction::Approve,
-        "reject" => MerchantAction::Reject,
-        "suspend" => MerchantAction::Suspend,
-        "reinstate" => MerchantAction::Reinstate,
-        _ => return Err(ApiError::not_found("action")),
-    };
+    let action = MerchantAction::parse(&action).map_err(|_| ApiError::not_found("action"))?;
     Ok(Json(s.app.act_on_merchant(&who, path_id(&id, "merchant")?, action).await?))
 }

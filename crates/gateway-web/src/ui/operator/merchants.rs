@@ -272,13 +272,7 @@ pub async fn decide(
 ) -> PageResult {
     let ctx = form.ctx;
     let who = ctx.require_operator()?.clone();
-    let action = match action.as_str() {
-        "approve" => Some(MerchantAction::Approve),
-        "reject" => Some(MerchantAction::Reject),
-        "suspend" => Some(MerchantAction::Suspend),
-        "reinstate" => Some(MerchantAction::Reinstate),
-        _ => None,
-    };
+    let action = MerchantAction::parse(&action).ok();
     let (Ok(id), Some(action)) = (path_id::<MerchantId>(&id, "merchant"), action) else {
         return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
     };

@@ -145,18 +145,19 @@ mod tests {
     #[test]
     fn keys_built_at_run_time_exist() {
         use super::super::i18n::{Locale, has};
-        use gateway_core::merchant::{Fulfilment, MerchantKind, MerchantStatus};
+        use gateway_core::merchant::{Fulfilment, MerchantAction, MerchantKind, MerchantStatus};
+        use gateway_core::order::OrderAction;
         use gateway_core::product::{LISTING_PROBLEM_CODES, ProductStatus};
         let mut keys: Vec<String> = Vec::new();
         keys.extend(MerchantStatus::CODES.iter().map(|c| format!("op-merchant-status-{c}")));
         keys.extend(MerchantKind::CODES.iter().map(|c| format!("op-kind-{c}")));
         keys.extend(Fulfilment::CODES.iter().map(|c| format!("op-fulfilment-{c}")));
         keys.extend(ProductStatus::CODES.iter().map(|c| format!("op-product-status-{c}")));
-        for action in ["approve", "reject", "suspend", "reinstate"] {
+        for action in MerchantAction::CODES {
             keys.push(format!("op-action-{action}"));
             keys.push(format!("op-done-{action}"));
         }
-        keys.extend(["deliver", "return"].iter().map(|a| format!("op-order-done-{a}")));
+        keys.extend([OrderAction::Deliver, OrderAction::Return].iter().map(|a| format!("op-order-done-{a}")));
         keys.extend(LISTING_PROBLEM_CODES.iter().map(|c| format!("op-listing-{c}")));
         keys.push("problem-fx_rate_missing".into());
         // The fields of the console's forms, by the app's error paths.

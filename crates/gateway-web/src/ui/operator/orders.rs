@@ -203,11 +203,7 @@ pub async fn act(
 ) -> PageResult {
     let ctx = form.ctx;
     let who = ctx.require_operator()?.clone();
-    let action = match action.as_str() {
-        "deliver" => Some(OrderAction::Deliver),
-        "return" => Some(OrderAction::Return),
-        _ => None,
-    };
+    let action = OrderAction::parse_among(&action, &[OrderAction::Deliver, OrderAction::Return]);
     let (Ok(id), Some(action)) = (path_id::<OrderId>(&id, "order"), action) else {
         return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
     };

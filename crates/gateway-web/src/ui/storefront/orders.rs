@@ -143,12 +143,7 @@ pub async fn act(
     let who = ctx.require_consumer()?.clone();
     let (Ok(id), Some(action)) = (
         path_id::<OrderId>(&id, "order"),
-        match action.as_str() {
-            "cancel" => Some(OrderAction::Cancel),
-            "deliver" => Some(OrderAction::Deliver),
-            "return" => Some(OrderAction::Return),
-            _ => None,
-        },
+        OrderAction::parse_among(&action, &[OrderAction::Cancel, OrderAction::Deliver, OrderAction::Return]),
     ) else {
         return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
     };
