@@ -47,3 +47,30 @@ fn every_operation_documents_its_errors_as_problems() {
     }
     assert!(operations >= 17, "{operations} operations");
 }
+
+/// docs/API.md's route table has a row for every operation of the OpenAPI document,
+/// written as the document writes it (``| `POST /api/v1/orders/{id}/{action}` |``), and
+/// no row for an operation the document does not have (the document itself aside).
+#[test]
+fn every_operation_has_a_row_in_the_route_table_of_api_md() {
+    let doc = serde_json::to_value(gateway_web::openapi()).unwrap();
+    let guide_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/API.md");
+    let guide = std::fs::read_to_string(&guide_path).unwrap();
+    let rows: Vec<&str> = guide
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `")?.split_once("` |").map(|(route, _)| route))
+        .filter(|route| route.starts_with(|c: char| c.is_ascii_uppercase()) && route.contains(" /"))
+        .collect();
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let missing: Vec<&String> = operations.iter().filter(|op| !rows.contains(&op.as_str())).collect();
+    assert!(missing.is_empty(), "docs/API.md's route table lacks {} operations: {missing:#?}", missing.len());
+    let unknown: Vec<&&str> =
+        rows.iter().filter(|row| **row != "GET /api/openapi.json" && !operations.iter().any(|op| op == *row)).collect();
+    assert!(unknown.is_empty(), "docs/API.md's route table has rows the OpenAPI document lacks: {unknown:#?}");
+    assert!(operations.len() >= 80, "{} operations", operations.len());
+}
