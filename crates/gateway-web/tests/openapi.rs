@@ -39,7 +39,7 @@ fn every_operation_documents_its_errors_as_problems() {
             assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success response");
             for (status, response) in responses {
                 if status.starts_with('4') || status.starts_with('5') {
-                    let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                    let schema = &response["content"]["application/problem+json"]["schema"]["$ref"];
                     assert_eq!(schema, "#/components/schemas/Problem", "{method} {path} {status}");
                 }
             }
@@ -73,4 +73,15 @@ fn every_operation_has_a_row_in_the_route_table_of_api_md() {
         rows.iter().filter(|row| **row != "GET /api/openapi.json" && !operations.iter().any(|op| op == *row)).collect();
     assert!(unknown.is_empty(), "docs/API.md's route table has rows the OpenAPI document lacks: {unknown:#?}");
     assert!(operations.len() >= 80, "{} operations", operations.len());
+}
+
+/// The quote lists `{code, message, product_id?, …}` problems, not error bodies.
+#[test]
+fn the_quote_problems_have_their_own_schema() {
+    let doc = serde_json::to_value(gateway_web::openapi()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["QuoteView"]["properties"]["problems"]["items"]["$ref"], "#/components/schemas/QuoteProblem");
+    let required = schemas["QuoteProblem"]["required"].as_array().unwrap();
+    assert_eq!(required, &["code", "message"]);
+    assert!(schemas["Problem"]["required"].as_array().unwrap().contains(&"status".into()));
 }
