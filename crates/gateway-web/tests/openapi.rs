@@ -37,6 +37,9 @@ fn every_operation_documents_its_errors_as_problems() {
             operations += 1;
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success response");
+            if op.get("security").is_some() {
+                assert!(responses.contains_key("401"), "{method} {path} needs a token but documents no 401");
+            }
             for (status, response) in responses {
                 if status.starts_with('4') || status.starts_with('5') {
                     let schema = &response["content"]["application/problem+json"]["schema"]["$ref"];

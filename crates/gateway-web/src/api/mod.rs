@@ -52,7 +52,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Every error leaves as `application/problem+json` (`crate::error`). The annotations
 /// write `body = Problem`, which utoipa files under `application/json`; this moves
-/// each 4xx and 5xx body to the problem media type, in one place for every operation.
+/// each 4xx and 5xx body to the problem media type, in one place for every operation,
+/// and documents the 401 of every operation that needs a bearer token.
 fn answer_problems_as_problem_json(openapi: &mut utoipa::openapi::OpenApi) {
     for item in openapi.paths.paths.values_mut() {
         let operations = [
@@ -66,6 +67,10 @@ fn answer_problems_as_problem_json(openapi: &mut utoipa::openapi::OpenApi) {
             &mut item.trace,
         ];
         for operation in operations.into_iter().flatten() {
+            // The bearer token is checked before anything else (`crate::extract::Auth`).
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                operation.responses.responses.entry("401".to_string()).or_insert_with(unauthorized);
+            }
             for (status, response) in &mut operation.responses.responses {
                 if !(status.starts_with('4') || status.starts_with('5')) {
                     continue;
@@ -78,6 +83,19 @@ fn answer_problems_as_problem_json(openapi: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// The answer of an operation that needs a bearer token, without one or with an
+/// unknown or expired one.
+fn unauthorized() -> RefOr<utoipa::openapi::Response> {
+    let problem =
+        utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Problem"))).build();
+    RefOr::T(
+        utoipa::openapi::ResponseBuilder::new()
+            .description("no token, or an unknown or expired one")
+            .content("application/json", problem)
+            .build(),
+    )
 }
 
 /// The operations, each from its annotation.
