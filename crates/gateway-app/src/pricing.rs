@@ -15,7 +15,9 @@ use gateway_store::{Cart, IdentityRecord, Merchant, Product, WeightCharge};
 use std::collections::HashMap;
 
 /// One problem that stops a checkout, as the quote lists it.
+// Published as `QuoteProblem`: the schema `Problem` is the error body's.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = QuoteProblem)]
 pub struct Problem {
     pub code: &'static str,
     pub message: String,

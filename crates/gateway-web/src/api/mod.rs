@@ -17,6 +17,7 @@ mod scenarios;
 mod sourcing;
 
 use crate::AppState;
+use utoipa::openapi::RefOr;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +45,61 @@ impl Modify for BearerAuth {
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
+    let mut router = operations();
+    answer_problems_as_problem_json(router.get_openapi_mut());
+    router
+}
+
+/// Every error leaves as `application/problem+json` (`crate::error`). The annotations
+/// write `body = Problem`, which utoipa files under `application/json`; this moves
+/// each 4xx and 5xx body to the problem media type, in one place for every operation,
+/// and documents the 401 of every operation that needs a bearer token.
+fn answer_problems_as_problem_json(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            // The bearer token is checked before anything else (`crate::extract::Auth`).
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                operation.responses.responses.entry("401".to_string()).or_insert_with(unauthorized);
+            }
+            for (status, response) in &mut operation.responses.responses {
+                if !(status.starts_with('4') || status.starts_with('5')) {
+                    continue;
+                }
+                if let RefOr::T(response) = response
+                    && let Some(content) = response.content.shift_remove("application/json")
+                {
+                    response.content.insert("application/problem+json".to_string(), content);
+                }
+            }
+        }
+    }
+}
+
+/// The answer of an operation that needs a bearer token, without one or with an
+/// unknown or expired one.
+fn unauthorized() -> RefOr<utoipa::openapi::Response> {
+    let problem =
+        utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Problem"))).build();
+    RefOr::T(
+        utoipa::openapi::ResponseBuilder::new()
+            .description("no token, or an unknown or expired one")
+            .content("application/json", problem)
+            .build(),
+    )
+}
+
+/// The operations, each from its annotation.
+fn operations() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::signup))
         .routes(routes!(accounts::login))
