@@ -1,7 +1,7 @@
 //! The tax-class table (SPEC 3), as the API shows it.
 
 use crate::{App, AppResult};
-use gateway_core::tax_class::{TaxClass, format_rate};
+use gateway_core::tax_class::{TaxClass, TaxRate};
 use serde::Serialize;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -9,13 +9,16 @@ pub struct TaxClassView {
     pub code: String,
     pub name: NameView,
     /// Import VAT rate as a fraction, "0.13".
-    pub vat_rate: String,
+    #[schema(value_type = String)]
+    pub vat_rate: TaxRate,
     /// Consumption tax rate as a fraction.
-    pub consumption_tax_rate: String,
+    #[schema(value_type = String)]
+    pub consumption_tax_rate: TaxRate,
     /// For high-end cosmetics: CT applies at or above these CNY values per g/ml or per piece.
     pub consumption_tax_threshold: Option<ThresholdView>,
     /// MFN duty rate used in the full-tax case (demo values per class).
-    pub mfn_duty_rate: String,
+    #[schema(value_type = String)]
+    pub mfn_duty_rate: TaxRate,
     /// Food: the merchant needs a GACC registration (Decree 248).
     pub food: bool,
     /// On the CBEC positive list.
@@ -39,12 +42,12 @@ impl From<TaxClass> for TaxClassView {
         TaxClassView {
             code: c.code,
             name: NameView { en: c.name_en, zh: c.name_zh },
-            vat_rate: format_rate(c.vat_ppm),
-            consumption_tax_rate: format_rate(c.ct_ppm),
+            vat_rate: TaxRate::from_ppm(c.vat_ppm),
+            consumption_tax_rate: TaxRate::from_ppm(c.ct_ppm),
             consumption_tax_threshold: c
                 .ct_threshold
                 .map(|t| ThresholdView { per_g_or_ml: t.per_g_or_ml.to_string(), per_piece: t.per_piece.to_string() }),
-            mfn_duty_rate: format_rate(c.mfn_duty_ppm),
+            mfn_duty_rate: TaxRate::from_ppm(c.mfn_duty_ppm),
             food: c.food,
             positive_list: c.positive_list,
         }

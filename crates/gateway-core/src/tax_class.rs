@@ -20,6 +20,35 @@ pub fn format_rate(ppm: i64) -> String {
     decimal::format_scaled_trimmed(ppm, RATE_PLACES)
 }
 
+/// A tax rate (VAT, consumption tax, duty) as the views carry it: parts per million,
+/// written as the fraction the API has always shown ("0.13"), so a page can show it
+/// in percent without parsing the text back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TaxRate(i64);
+
+impl TaxRate {
+    pub const fn from_ppm(ppm: i64) -> Self {
+        Self(ppm)
+    }
+
+    pub const fn ppm(self) -> i64 {
+        self.0
+    }
+}
+
+/// The API form: the fraction, "0.13".
+impl std::fmt::Display for TaxRate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_rate(self.0))
+    }
+}
+
+impl serde::Serialize for TaxRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// The consumption-tax threshold of high-end cosmetics: the CT applies only when the
 /// dutiable value per gram or millilitre, or per piece, reaches these amounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

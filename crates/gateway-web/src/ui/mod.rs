@@ -36,6 +36,7 @@ mod merchant;
 mod operator;
 pub mod orders_view;
 pub mod session;
+mod shared;
 pub mod sourcing;
 mod storefront;
 

@@ -9,20 +9,15 @@ use crate::AppState;
 use crate::ui::context::{Ctx, OrPage, PageResult};
 use crate::ui::errors;
 use crate::ui::forms::{Field, FormErrors, PageForm};
+use crate::ui::shared::format::percent;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use gateway_app::AppError;
-use gateway_app::admin::{ClassNameInput, TaxClassInput, ThresholdInput, rate_percent};
+use gateway_app::admin::{ClassNameInput, TaxClassInput, ThresholdInput};
 use gateway_app::input::DecimalText;
 use gateway_app::tax_classes::TaxClassView;
-use gateway_core::tax_class::parse_rate;
 use serde::Deserialize;
-
-/// A fraction as the API writes it ("0.13") as a percentage ("13").
-fn percent(fraction: &str) -> String {
-    parse_rate(fraction).map(rate_percent).unwrap_or_else(|_| fraction.to_string())
-}
 
 /// A percentage as typed ("13", "6.5") as the fraction the app takes ("0.13",
 /// "0.065"), by moving the decimal point; anything that is not a plain decimal is
@@ -65,10 +60,10 @@ impl ClassRow {
             code: c.code.clone(),
             name: name.text,
             other_name: other,
-            vat: percent(&c.vat_rate),
-            ct: percent(&c.consumption_tax_rate),
+            vat: percent(c.vat_rate),
+            ct: percent(c.consumption_tax_rate),
             threshold: c.consumption_tax_threshold.as_ref().map(|t| (t.per_g_or_ml.clone(), t.per_piece.clone())),
-            duty: percent(&c.mfn_duty_rate),
+            duty: percent(c.mfn_duty_rate),
             food: c.food,
             positive_list: c.positive_list,
         }
@@ -116,11 +111,11 @@ impl ClassForm {
         ClassForm {
             name_en: Some(class.name.en.clone()),
             name_zh: Some(class.name.zh.clone()),
-            vat_rate: Some(percent(&class.vat_rate)),
-            consumption_tax_rate: Some(percent(&class.consumption_tax_rate)),
+            vat_rate: Some(percent(class.vat_rate)),
+            consumption_tax_rate: Some(percent(class.consumption_tax_rate)),
             threshold_g: threshold.map(|t| t.per_g_or_ml.clone()),
             threshold_piece: threshold.map(|t| t.per_piece.clone()),
-            mfn_duty_rate: Some(percent(&class.mfn_duty_rate)),
+            mfn_duty_rate: Some(percent(class.mfn_duty_rate)),
             food: class.food.then(|| "1".into()),
             positive_list: class.positive_list.then(|| "1".into()),
         }
@@ -242,6 +237,7 @@ pub async fn submit(State(s): State<AppState>, Path(code): Path<String>, form: P
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gateway_core::tax_class::parse_rate;
 
     #[test]
     fn percentages_become_fractions() {
@@ -262,8 +258,5 @@ mod tests {
         for not_a_number in ["13%", "-5", "abc", "1.", ".5", "1,5", ""] {
             assert_eq!(percent_to_fraction(not_a_number), not_a_number.trim());
         }
-        assert_eq!(percent("0.13"), "13");
-        assert_eq!(percent("0.065"), "6.5");
-        assert_eq!(percent("0"), "0");
     }
 }
