@@ -148,6 +148,31 @@ fn cart_view(cart: &Cart) -> CartView {
     }
 }
 
+/// Whether `cart` may take one more product. Two adds racing may pass the bound by
+/// one (see [`MAX_CART_ITEMS`]).
+fn cart_has_room(cart: &Cart) -> AppResult<()> {
+    if cart.items.len() >= MAX_CART_ITEMS {
+        return Err(AppError::refused(
+            "cart_full",
+            RefusalKind::Unprocessable,
+            format!("a cart holds at most {MAX_CART_ITEMS} different products"),
+        ));
+    }
+    Ok(())
+}
+
+/// A cart line's write, its store errors in the app's words.
+fn cart_write<T>(result: Result<T, StoreError>) -> AppResult<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(StoreError::Stale) => {
+            Err(AppError::Conflict { message: "this cart was checked out already".into(), field: None })
+        }
+        Err(StoreError::NotFound) => Err(AppError::NotFound("product")),
+        Err(other) => Err(other.into()),
+    }
+}
+
 impl App {
     /// A new cart: owned by the caller when signed in, else reachable by its id alone.
     #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id)))]
@@ -196,21 +221,38 @@ impl App {
         };
         let cart = self.accessible_cart(who, cart_id).await?;
         let new_item = !cart.items.iter().any(|i| i.product_id == product_id);
-        if quantity > 0 && new_item && cart.items.len() >= MAX_CART_ITEMS {
-            return Err(AppError::refused(
-                "cart_full",
-                RefusalKind::Unprocessable,
-                format!("a cart holds at most {MAX_CART_ITEMS} different products"),
-            ));
+        if quantity > 0 && new_item {
+            cart_has_room(&cart)?;
         }
-        match self.store.set_cart_item(cart.id, product_id, quantity, gateway_core::clock::now()).await {
-            Ok(()) => {}
-            Err(StoreError::Stale) => {
-                return Err(AppError::Conflict { message: "this cart was checked out already".into(), field: None });
+        cart_write(self.store.set_cart_item(cart.id, product_id, quantity, gateway_core::clock::now()).await)?;
+        self.view_cart(who, cart_id).await
+    }
+
+    /// Adds `input.quantity` (1 to 999) units of a product to those already in the
+    /// cart, in one store operation, so two adds at once both count. A line holds at
+    /// most [`MAX_QUANTITY`] units: an add beyond leaves it at that.
+    pub async fn add_to_cart(
+        &self,
+        who: Option<&Principal>,
+        cart_id: CartId,
+        product_id: ProductId,
+        input: CartItemInput,
+    ) -> AppResult<CartView> {
+        let quantity = match input.quantity {
+            None => return Err(AppError::field("quantity", "is required")),
+            Some(q) if !(1..=MAX_QUANTITY).contains(&q) => {
+                return Err(AppError::field("quantity", format!("must be between 1 and {MAX_QUANTITY}")));
             }
-            Err(StoreError::NotFound) => return Err(AppError::NotFound("product")),
-            Err(other) => return Err(other.into()),
+            Some(q) => q,
+        };
+        let cart = self.accessible_cart(who, cart_id).await?;
+        let new_item = !cart.items.iter().any(|i| i.product_id == product_id);
+        if new_item {
+            cart_has_room(&cart)?;
         }
+        let added =
+            self.store.add_cart_item(cart.id, product_id, quantity, MAX_QUANTITY, gateway_core::clock::now()).await;
+        cart_write(added)?;
         self.view_cart(who, cart_id).await
     }
 

@@ -355,6 +355,15 @@ impl<E: Engine> IdentityStore for SqlStore<E> {
     }
 }
 
+/// A cart line's foreign key answers whether the product exists, without a read of
+/// its own.
+fn missing_product(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        _ => backend(e),
+    }
+}
+
 #[async_trait]
 impl<E: Engine> CartStore for SqlStore<E> {
     async fn create_cart(&self, id: CartId, owner: Option<UserId>, at: DateTime<Utc>) -> StoreResult<()> {
@@ -422,13 +431,48 @@ impl<E: Engine> CartStore for SqlStore<E> {
             .await
             // The line's foreign key answers whether the product exists,
             // without a read of its own.
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-                _ => backend(e),
-            })?;
+            .map_err(missing_product)?;
         }
         tx.commit().await.map_err(backend)?;
         Ok(())
+    }
+
+    async fn add_cart_item(
+        &self,
+        cart: CartId,
+        product: ProductId,
+        quantity: i64,
+        max: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await.map_err(backend)?;
+        let open = sql("UPDATE carts SET updated_at = $1 WHERE id = $2 AND checked_out_at IS NULL")
+            .bind(at)
+            .bind(cart.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if open == 0 {
+            return Err(StoreError::Stale);
+        }
+        // The sum is taken by the statement, on the row it updates, so two adds
+        // cannot both read the old quantity; `CASE` caps it the same on both engines.
+        let now: i64 = sql("INSERT INTO cart_items (cart_id, product_id, quantity, added_at) \
+                 VALUES ($1, $2, CASE WHEN $3 > $4 THEN $4 ELSE $3 END, $5) \
+                 ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = \
+                 CASE WHEN cart_items.quantity + excluded.quantity > $4 THEN $4 \
+                 ELSE cart_items.quantity + excluded.quantity END \
+                 RETURNING quantity")
+        .bind(cart.as_uuid())
+        .bind(product.as_uuid())
+        .bind(quantity)
+        .bind(max)
+        .bind(at)
+        .fetch_scalar(&mut *tx)
+        .await
+        .map_err(missing_product)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(now)
     }
 
     async fn claim_cart(&self, cart: CartId, owner: UserId) -> StoreResult<()> {

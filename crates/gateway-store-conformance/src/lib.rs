@@ -123,6 +123,7 @@ macro_rules! store_conformance_tests {
             pristine_until_a_non_operator_signs_up,
             identities_round_trip_and_upsert,
             carts_round_trip_and_items,
+            carts_concurrent_adds_all_count,
             carts_products_by_ids_returns_the_existing_ones,
             freight_rates_are_seeded,
             idempotency_keys_claim_complete_release,

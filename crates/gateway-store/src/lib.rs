@@ -177,6 +177,18 @@ pub trait CartStore: Send + Sync {
         quantity: i64,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// Adds `quantity` (at least 1) units of `product` to the cart's line, making the
+    /// line if there is none, in one statement: adds that race all count. The line
+    /// holds at most `max` units; an add beyond leaves it at `max`. The line's
+    /// quantity now. `Stale` and `NotFound` as for [`set_cart_item`](Self::set_cart_item).
+    async fn add_cart_item(
+        &self,
+        cart: CartId,
+        product: ProductId,
+        quantity: i64,
+        max: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64>;
     /// Gives an owner-less cart to `owner` (at sign-in or checkout).
     async fn claim_cart(&self, cart: CartId, owner: UserId) -> StoreResult<()>;
     /// The products with these ids that exist, in any order.

@@ -549,6 +549,68 @@ pub async fn carts_round_trip_and_items(store: &dyn Store) {
     assert_eq!(items(anon).await, vec![item(&p2, 1), item(&p1, 3)], "the open cart's items");
 }
 
+/// `add_cart_item` adds to the line in one operation: adds of one product to one
+/// cart that run at once all count, whether the line existed or not; a line stops at
+/// `max`; an unknown product is `NotFound`, a checked-out cart `Stale`, and neither
+/// changes the cart.
+pub async fn carts_concurrent_adds_all_count(store: &dyn Store) {
+    const CALLS: usize = 8;
+    const MAX: i64 = 999;
+    let m = active_merchant(store).await;
+    let honey = listed(store, m.id, "HONEY", 50, 1299).await;
+    let tea = listed(store, m.id, "TEA", 50, 899).await;
+    let jo = buyer(store).await;
+    let cart = CartId::new();
+    store.create_cart(cart, Some(jo.id), at(0)).await.must("create a cart");
+    let item = |product: &Product, quantity: i64| CartItem { product_id: product.id, quantity };
+    let items = move |cart: CartId| async move { store.cart(cart).await.must("cart").must("cart").items };
+
+    // Open several pooled connections first, so the calls really start together.
+    let pings: Vec<BoxFuture<'_, StoreResult<()>>> = (0..CALLS).map(|_| store.ping()).collect();
+    for result in join_all(pings).await {
+        result.must("ping");
+    }
+    // The line does not exist yet: the adds race to make it.
+    let adds: Vec<BoxFuture<'_, _>> = (0..CALLS).map(|_| store.add_cart_item(cart, honey.id, 2, MAX, at(1))).collect();
+    let mut after: Vec<i64> = join_all(adds).await.into_iter().map(|r| r.must("a racing add")).collect();
+    after.sort_unstable();
+    let expected: Vec<i64> = (1..=CALLS as i64).map(|n| 2 * n).collect();
+    assert_eq!(after, expected, "{CALLS} racing adds of 2 units: each sees the line after its own add");
+    assert_eq!(items(cart).await, vec![item(&honey, 2 * CALLS as i64)], "{CALLS} racing adds of 2 units all count");
+
+    // The line exists: the adds race to update it.
+    let adds: Vec<BoxFuture<'_, _>> = (0..CALLS).map(|_| store.add_cart_item(cart, honey.id, 3, MAX, at(2))).collect();
+    for result in join_all(adds).await {
+        result.must("a racing add to an existing line");
+    }
+    assert_eq!(items(cart).await, vec![item(&honey, 5 * CALLS as i64)], "racing adds to an existing line all count");
+
+    // A second line comes after the first; the bound caps a line.
+    let now = store.add_cart_item(cart, tea.id, 7, MAX, at(3)).await.must("add tea");
+    assert_eq!(now, 7, "a new line holds the units added");
+    let now = store.add_cart_item(cart, tea.id, MAX, MAX, at(4)).await.must("add past the bound");
+    assert_eq!(now, MAX, "an add past the bound leaves the line at the bound");
+    let now = store.add_cart_item(cart, tea.id, 1, MAX, at(5)).await.must("add to a full line");
+    assert_eq!(now, MAX, "an add to a full line leaves it at the bound");
+    let now = store.add_cart_item(cart, honey.id, MAX - 40, MAX, at(6)).await.must("add up to the bound");
+    assert_eq!(now, MAX, "an add that reaches the bound exactly");
+    assert_eq!(items(cart).await, vec![item(&honey, MAX), item(&tea, MAX)], "the lines in the order added");
+
+    assert_not_found(store.add_cart_item(cart, ProductId::new(), 1, MAX, at(7)).await, "a product that does not exist");
+    assert_eq!(items(cart).await, vec![item(&honey, MAX), item(&tea, MAX)], "a refused add changes nothing");
+
+    // Checked out: no more adds.
+    let order = new_order(m.id, &[(&honey, 2), (&tea, 1)]);
+    store.set_cart_item(cart, honey.id, 2, at(8)).await.must("set honey for the checkout");
+    store.set_cart_item(cart, tea.id, 1, at(8)).await.must("set tea for the checkout");
+    let key = "add-checkout".to_string();
+    claim_key(store, &jo, &key, at(100)).await;
+    place_ok(store, &new_checkout(cart, &jo, key, vec![order], at(100)), "check the cart out").await;
+    assert_stale(store.add_cart_item(cart, honey.id, 1, MAX, at(101)).await, "add to a checked-out cart");
+    assert_stale(store.add_cart_item(cart, ProductId::new(), 1, MAX, at(101)).await, "add an unknown product");
+    assert_eq!(items(cart).await, vec![item(&honey, 2), item(&tea, 1)], "a refused add changed a checked-out cart");
+}
+
 /// `products_by_ids` returns exactly the products that exist, whatever their status
 /// or merchant's status, with every field; unknown ids are ignored.
 pub async fn carts_products_by_ids_returns_the_existing_ones(store: &dyn Store) {

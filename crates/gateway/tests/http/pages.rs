@@ -286,6 +286,39 @@ async fn the_session_cookie_is_http_only_lax_and_never_opens_the_api() {
     assert!(!wrong.cookies.contains_key("gw_session"));
 }
 
+/// Two tabs adding the same product at once: every add counts (the cart adds in one
+/// store operation instead of reading the line and writing the sum).
+#[tokio::test]
+async fn concurrent_adds_through_the_form_all_count() {
+    const TABS: usize = 6;
+    let s = spawn().await;
+    let (honey, _) = catalog(&s).await;
+    let mut b = Browser::new(&s);
+    let first =
+        b.submit(&format!("/products/{honey}"), "/cart/items", &[("product_id", &honey), ("quantity", "1")]).await;
+    assert_eq!((first.status, first.location()), (StatusCode::SEE_OTHER, "/cart"));
+    let cart = b.cookies.get("gw_cart").expect("the browser keeps its cart").clone();
+    let token = b.get(&format!("/products/{honey}")).await.csrf();
+    let cookie = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    let tabs: Vec<_> = (0..TABS)
+        .map(|_| {
+            let request = b.client.post(format!("{}/cart/items", s.base)).header("cookie", cookie.clone()).form(&[
+                ("product_id", honey.as_str()),
+                ("quantity", "2"),
+                ("csrf", token.as_str()),
+            ]);
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    for tab in tabs {
+        assert_eq!(tab.await.unwrap(), StatusCode::SEE_OTHER, "each tab's add goes through");
+    }
+    let read = s.get(&format!("/api/v1/carts/{cart}"), None).await;
+    let items = &read.ok(200)["items"];
+    assert_eq!(items.as_array().unwrap().len(), 1, "{items}");
+    assert_eq!(items[0]["quantity"], json!(1 + 2 * TABS as i64), "every tab's add counts: {items}");
+}
+
 #[tokio::test]
 async fn buying_through_the_forms_with_errors_beside_the_fields_and_one_order_per_double_submit() {
     let s = spawn().await;

@@ -144,10 +144,7 @@ pub async fn add(State(s): State<AppState>, form: PageForm<AddForm>) -> PageResu
             id
         }
     };
-    let current = s.app.view_cart(ctx.principal(), cart).await.or_page(&ctx)?;
-    let had = current.items.iter().find(|i| i.product_id == product.to_string()).map_or(0, |i| i.quantity);
-    let quantity = (had + wanted).min(MAX_QUANTITY);
-    match s.app.set_cart_item(ctx.principal(), cart, product, CartItemInput { quantity: Some(quantity) }).await {
+    match s.app.add_to_cart(ctx.principal(), cart, product, CartItemInput { quantity: Some(wanted) }).await {
         Ok(_) => Ok(ctx.redirect("/cart")),
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let errors = FormErrors::from_app(&ctx, e)?;
