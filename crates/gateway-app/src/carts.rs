@@ -4,8 +4,10 @@
 use crate::auth::Principal;
 use crate::error::RefusalKind;
 use crate::pricing::{PricedCart, PricedOrder, Problem};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, ErrorCode};
 use gateway_core::user::Role;
+use gateway_core::Cny;
+use gateway_core::tax::{OrderTax, Regime};
 use gateway_core::{CartId, ProductId};
 use gateway_store::{Cart, StoreError};
 use serde::{Deserialize, Serialize};
@@ -42,7 +44,7 @@ pub struct CartItemView {
     pub quantity: i64,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LineView {
     pub product_id: String,
     pub sku: String,
@@ -57,22 +59,60 @@ pub struct LineView {
 }
 
 /// One merchant's part of a cart: one order, with its amounts in CNY.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+// Deserialize: a checkout's answer is stored for its Idempotency-Key and read back.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuoteOrderView {
     pub merchant_id: String,
     pub merchant_name: crate::merchants::DisplayNameView,
     /// cbec (within the limits: 70% of VAT and CT, no duty) or cbec_full_tax (a single
     /// item above 5,000 CNY).
-    pub regime: &'static str,
+    #[schema(value_type = String, example = "cbec")]
+    pub regime: Regime,
     pub lines: Vec<LineView>,
     pub weight_g: i64,
+    #[serde(flatten)]
+    pub amounts: AmountsView,
+}
+
+/// An order's amounts in yuan (two-decimal text), as a quote's order, a placed order
+/// and the pages show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AmountsView {
     pub goods: String,
     pub freight: String,
     pub duty: String,
     pub consumption_tax: String,
     pub vat: String,
+    /// duty + consumption tax + VAT.
     pub tax: String,
+    /// goods + freight + tax: what the buyer pays.
     pub total: String,
+}
+
+impl AmountsView {
+    pub fn new(a: &gateway_store::Amounts, tax: Cny, total: Cny) -> Self {
+        AmountsView {
+            goods: a.goods.to_string(),
+            freight: a.freight.to_string(),
+            duty: a.duty.to_string(),
+            consumption_tax: a.consumption_tax.to_string(),
+            vat: a.vat.to_string(),
+            tax: tax.to_string(),
+            total: total.to_string(),
+        }
+    }
+
+    pub fn of_tax(t: &OrderTax) -> Self {
+        AmountsView {
+            goods: t.goods.to_string(),
+            freight: t.freight.to_string(),
+            duty: t.duty.to_string(),
+            consumption_tax: t.consumption_tax.to_string(),
+            vat: t.vat.to_string(),
+            tax: t.tax.to_string(),
+            total: t.total.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -92,7 +132,7 @@ impl QuoteOrderView {
                 en: o.merchant.profile.display_name_en.clone(),
                 zh: o.merchant.profile.display_name_zh.clone(),
             },
-            regime: o.regime.as_str(),
+            regime: o.regime,
             lines: o
                 .lines
                 .iter()
@@ -114,13 +154,7 @@ impl QuoteOrderView {
                 })
                 .collect(),
             weight_g: o.weight_g,
-            goods: o.tax.goods.to_string(),
-            freight: o.tax.freight.to_string(),
-            duty: o.tax.duty.to_string(),
-            consumption_tax: o.tax.consumption_tax.to_string(),
-            vat: o.tax.vat.to_string(),
-            tax: o.tax.tax.to_string(),
-            total: o.tax.total.to_string(),
+            amounts: AmountsView::of_tax(&o.tax),
         }
     }
 }
@@ -153,7 +187,7 @@ fn cart_view(cart: &Cart) -> CartView {
 fn cart_has_room(cart: &Cart) -> AppResult<()> {
     if cart.items.len() >= MAX_CART_ITEMS {
         return Err(AppError::refused(
-            "cart_full",
+            ErrorCode::CartFull,
             RefusalKind::Unprocessable,
             format!("a cart holds at most {MAX_CART_ITEMS} different products"),
         ));

@@ -6,8 +6,9 @@ use crate::error::RefusalKind;
 use crate::identity::quota_year;
 use crate::payments::ChargeRequest;
 use crate::pricing::{PricedCart, Problem};
-use crate::{App, AppError, AppResult, Principal};
+use crate::{App, AppError, AppResult, ErrorCode, Principal};
 use gateway_core::identity::Phone;
+use gateway_core::order::OrderStatus;
 use gateway_core::tax::ANNUAL_LIMIT;
 use gateway_core::text::bounded;
 use gateway_core::user::Role;
@@ -45,9 +46,10 @@ pub struct PaymentView {
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlacedOrderView {
     pub id: String,
-    pub status: String,
+    #[schema(value_type = String, example = "paid")]
+    pub status: OrderStatus,
     #[serde(flatten)]
-    pub quote: serde_json::Value,
+    pub quote: QuoteOrderView,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -94,16 +96,16 @@ fn parse_address(input: Option<&AddressInput>) -> Result<Address, Vec<gateway_co
 /// The refusal that stops a checkout, from the first blocking problem of the quote.
 fn problem_refusal(p: &Problem) -> AppError {
     let kind = match p.code {
-        "out_of_stock" => RefusalKind::Conflict,
+        ErrorCode::OutOfStock => RefusalKind::Conflict,
         _ => RefusalKind::Unprocessable,
     };
     let code = match p.code {
-        "identity_required" => "identity_required",
-        "out_of_stock" => "out_of_stock",
-        "single_limit_exceeded" => "single_limit_exceeded",
-        "annual_limit_exceeded" => "annual_limit_exceeded",
-        "weight_cap_exceeded" => "weight_cap_exceeded",
-        _ => "not_for_sale",
+        code @ (ErrorCode::IdentityRequired
+        | ErrorCode::OutOfStock
+        | ErrorCode::SingleLimitExceeded
+        | ErrorCode::AnnualLimitExceeded
+        | ErrorCode::WeightCapExceeded) => code,
+        _ => ErrorCode::NotForSale,
     };
     let (product_id, remaining) = (p.product_id.clone(), p.remaining.clone());
     AppError::refused(code, kind, p.message.clone()).with(|r| {
@@ -115,25 +117,25 @@ fn problem_refusal(p: &Problem) -> AppError {
 fn checkout_refusal(refusal: CheckoutRefusal) -> AppError {
     match refusal {
         CheckoutRefusal::OutOfStock { product_id, available } => AppError::refused(
-            "out_of_stock",
+            ErrorCode::OutOfStock,
             RefusalKind::Conflict,
             format!("only {available} left of a product in your cart"),
         )
         .with(|r| r.product_id = Some(product_id.to_string())),
         CheckoutRefusal::Changed { product_id } => AppError::refused(
-            "not_for_sale",
+            ErrorCode::NotForSale,
             RefusalKind::Conflict,
             "a product changed (price, availability) since the quote; review the cart",
         )
         .with(|r| r.product_id = Some(product_id.to_string())),
         CheckoutRefusal::AnnualLimit { remaining } => AppError::refused(
-            "annual_limit_exceeded",
+            ErrorCode::AnnualLimitExceeded,
             RefusalKind::Unprocessable,
             format!("this would pass your 26,000.00 CNY annual limit: {remaining} CNY remain this year"),
         )
         .with(|r| r.remaining = Some(remaining.to_string())),
         CheckoutRefusal::WeightCap { hs_prefix, remaining_g } => AppError::refused(
-            "weight_cap_exceeded",
+            ErrorCode::WeightCapExceeded,
             RefusalKind::Unprocessable,
             format!("this would pass your yearly cap on goods under HS {hs_prefix}: {remaining_g} g remain this year"),
         ),
@@ -147,25 +149,25 @@ fn checkout_refusal(refusal: CheckoutRefusal) -> AppError {
     }
 }
 
-fn build_checkout_view(payment_id: PaymentId, priced: &PricedCart, order_ids: &[OrderId]) -> AppResult<CheckoutView> {
+fn build_checkout_view(payment_id: PaymentId, priced: &PricedCart, order_ids: &[OrderId]) -> CheckoutView {
     let orders = priced
         .orders
         .iter()
         .zip(order_ids)
-        .map(|(o, id)| {
-            let quote = serde_json::to_value(QuoteOrderView::new(o))
-                .map_err(|e| AppError::Internal(gateway_store::StoreError::backend(e)))?;
-            Ok(PlacedOrderView { id: id.to_string(), status: "paid".into(), quote })
+        .map(|(o, id)| PlacedOrderView {
+            id: id.to_string(),
+            status: OrderStatus::Paid,
+            quote: QuoteOrderView::new(o),
         })
-        .collect::<AppResult<Vec<_>>>()?;
-    Ok(CheckoutView {
+        .collect();
+    CheckoutView {
         payment: PaymentView {
             id: payment_id.to_string(),
             amount: priced.total.to_string(),
             status: "captured".into(),
         },
         orders,
-    })
+    }
 }
 
 impl App {
@@ -205,14 +207,11 @@ impl App {
                     .map_err(|e| AppError::Internal(gateway_store::StoreError::backend(e)));
             }
             IdempotencyClaim::InProgress { request_hash: h } if h == request_hash => {
-                return Err(AppError::Conflict {
-                    message: "a checkout with this Idempotency-Key is in progress; retry in a moment".into(),
-                    field: None,
-                });
+                return Err(AppError::CheckoutInProgress);
             }
             _ => {
                 return Err(AppError::refused(
-                    "idempotency_conflict",
+                    ErrorCode::IdempotencyConflict,
                     RefusalKind::Unprocessable,
                     "this Idempotency-Key was used for a different checkout; use a new key",
                 ));
@@ -250,7 +249,7 @@ impl App {
 
         let payment_id = PaymentId::new();
         let order_ids: Vec<OrderId> = priced.orders.iter().map(|_| OrderId::new()).collect();
-        let view = build_checkout_view(payment_id, &priced, &order_ids)?;
+        let view = build_checkout_view(payment_id, &priced, &order_ids);
         let response =
             serde_json::to_string(&view).map_err(|e| AppError::Internal(gateway_store::StoreError::backend(e)))?;
 
@@ -262,11 +261,11 @@ impl App {
                 payer_id_number_hash: buyer.id_number_hash.clone(),
             })
             .await
-            .map_err(|e| AppError::refused("payment_failed", RefusalKind::Unprocessable, e.to_string()))?;
+            .map_err(|e| AppError::refused(ErrorCode::PaymentFailed, RefusalKind::Unprocessable, e.to_string()))?;
         if charge.payer_id_number_hash != buyer.id_number_hash {
             self.refund(&charge.provider_ref, priced.total).await;
             return Err(AppError::refused(
-                "payer_mismatch",
+                ErrorCode::PayerMismatch,
                 RefusalKind::Unprocessable,
                 "the payer must be the buyer whose identity was verified (cross-border rules)",
             ));

@@ -7,6 +7,57 @@ use gateway_store::StoreError;
 
 pub type AppResult<T> = Result<T, AppError>;
 
+gateway_core::code_enum!(
+    /// The stable `code` of every problem answer and of every quote problem (SPEC 9).
+    /// Clients branch on it, so a code, once answered, never changes.
+    ErrorCode {
+        ValidationFailed = "validation_failed",
+        Unauthorized = "unauthorized",
+        Forbidden = "forbidden",
+        NotFound = "not_found",
+        Conflict = "conflict",
+        InvalidTransition = "invalid_transition",
+        InternalError = "internal_error",
+        OutOfStock = "out_of_stock",
+        SingleLimitExceeded = "single_limit_exceeded",
+        AnnualLimitExceeded = "annual_limit_exceeded",
+        WeightCapExceeded = "weight_cap_exceeded",
+        IdentityRequired = "identity_required",
+        InvalidIdNumber = "invalid_id_number",
+        IdempotencyConflict = "idempotency_conflict",
+        NotForSale = "not_for_sale",
+        PayerMismatch = "payer_mismatch",
+        PaymentFailed = "payment_failed",
+        CartFull = "cart_full",
+        FxRateMissing = "fx_rate_missing",
+        BuyerProfileRequired = "buyer_profile_required",
+        RequestClosed = "request_closed",
+        EventAlreadyRegistered = "event_already_registered",
+        EventCapacityBelowConfirmed = "event_capacity_below_confirmed",
+        EventCheckInRefused = "event_check_in_refused",
+        EventRegistrationCancelled = "event_registration_cancelled",
+        EventRegistrationClosed = "event_registration_closed",
+        // Answered by the HTTP edge before a use case runs.
+        BadRequest = "bad_request",
+        MethodNotAllowed = "method_not_allowed",
+        PayloadTooLarge = "payload_too_large",
+        UnsupportedMediaType = "unsupported_media_type",
+        Unavailable = "unavailable",
+    }
+);
+
+// Published as a string enum, so that a generated client knows every code.
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Self::CODES.iter().copied()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ErrorCode {}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("the request has invalid fields")]
@@ -19,6 +70,10 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("{message}")]
     Conflict { message: String, field: Option<&'static str> },
+    /// A checkout with the same Idempotency-Key and request is still running: the
+    /// client retries in a moment and gets its answer.
+    #[error("a checkout with this Idempotency-Key is in progress; retry in a moment")]
+    CheckoutInProgress,
     #[error("{0}")]
     InvalidTransition(String),
     /// A business rule said no (SPEC 9's out_of_stock, single_limit_exceeded, …).
@@ -32,16 +87,18 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Validation(_) => "validation_failed",
-            AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound(_) => "not_found",
-            AppError::Conflict { .. } => "conflict",
-            AppError::InvalidTransition(_) => "invalid_transition",
+            AppError::Validation(_) => ErrorCode::ValidationFailed,
+            AppError::Unauthorized => ErrorCode::Unauthorized,
+            AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            // Kept as `conflict` on the wire: clients written before it had a variant
+            // retry on that code.
+            AppError::Conflict { .. } | AppError::CheckoutInProgress => ErrorCode::Conflict,
+            AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::Refused(r) => r.code,
-            AppError::Internal(_) | AppError::SearchFailed(_) => "internal_error",
+            AppError::Internal(_) | AppError::SearchFailed(_) => ErrorCode::InternalError,
         }
     }
 
@@ -64,7 +121,7 @@ pub enum RefusalKind {
 /// A refusal with its stable code and the details a client acts on.
 #[derive(Debug, Clone)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub kind: RefusalKind,
     pub message: String,
     /// The field at fault, if one is.
@@ -76,7 +133,7 @@ pub struct Refusal {
 }
 
 impl AppError {
-    pub fn refused(code: &'static str, kind: RefusalKind, message: impl Into<String>) -> Self {
+    pub fn refused(code: ErrorCode, kind: RefusalKind, message: impl Into<String>) -> Self {
         AppError::Refused(Box::new(Refusal {
             code,
             kind,
@@ -113,5 +170,20 @@ impl From<StoreError> for AppError {
 impl From<Vec<FieldError>> for AppError {
     fn from(errors: Vec<FieldError>) -> Self {
         AppError::Validation(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn error_codes_serialise_as_their_code_and_parse_back() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), *code);
+        }
+        assert!(serde_json::from_str::<ErrorCode>("\"no_such_code\"").is_err());
     }
 }

@@ -11,7 +11,7 @@ use crate::error::RefusalKind;
 use crate::input::BilingualInput;
 use crate::pagination::{PageQuery, PageView};
 use crate::products::TextView;
-use crate::{App, AppError, AppResult, Principal};
+use crate::{App, AppError, AppResult, ErrorCode, Principal};
 use base64::Engine;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use gateway_core::event::ical::{CalendarEntry, calendar};
@@ -427,7 +427,7 @@ pub fn calendar_entry(event: &Event, registration: &Registration, stamp: DateTim
 
 fn capacity_refusal() -> AppError {
     AppError::refused(
-        "event_capacity_below_confirmed",
+        ErrorCode::EventCapacityBelowConfirmed,
         RefusalKind::Conflict,
         "the capacity is below the registrations already confirmed",
     )
@@ -520,7 +520,7 @@ impl App {
         let now = gateway_core::clock::now();
         if now >= event.details.starts_at {
             return Err(AppError::refused(
-                "event_registration_closed",
+                ErrorCode::EventRegistrationClosed,
                 RefusalKind::Conflict,
                 "registration closed when the event started",
             ));
@@ -547,7 +547,7 @@ impl App {
                 Err(StoreError::Conflict("check_in_code")) if attempts < 5 => continue,
                 Err(StoreError::Conflict("email")) => {
                     return Err(AppError::refused(
-                        "event_already_registered",
+                        ErrorCode::EventAlreadyRegistered,
                         RefusalKind::Conflict,
                         "this e-mail address is already registered for the event",
                     )
@@ -611,7 +611,7 @@ impl App {
         let (registration, event) = self.registration_and_event(token).await?;
         if registration.status == RegistrationStatus::Cancelled {
             return Err(AppError::refused(
-                "event_registration_cancelled",
+                ErrorCode::EventRegistrationCancelled,
                 RefusalKind::Conflict,
                 "the registration was cancelled",
             ));
@@ -639,7 +639,7 @@ impl App {
                 Ok(RegistrationView::from(&registration))
             }
             Err(refused) => Err(AppError::refused(
-                "event_check_in_refused",
+                ErrorCode::EventCheckInRefused,
                 RefusalKind::Conflict,
                 format!("the registration is {}, not confirmed", refused.registration.status),
             )

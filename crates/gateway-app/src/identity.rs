@@ -2,7 +2,7 @@
 //! The ID number is encrypted at rest, found by a keyed hash and shown only masked.
 
 use crate::error::RefusalKind;
-use crate::{App, AppError, AppResult, Principal};
+use crate::{App, AppError, AppResult, ErrorCode, Principal};
 use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
 use gateway_core::identity::{IdNumber, Phone, RealName};
 use gateway_core::tax::ANNUAL_LIMIT;
@@ -67,7 +67,7 @@ impl App {
                 Ok(id) => Some(id),
                 Err(e) if v.is_ok() => {
                     // The one refusal SPEC 9 names for this: invalid_id_number.
-                    return Err(AppError::refused("invalid_id_number", RefusalKind::Unprocessable, e.to_string())
+                    return Err(AppError::refused(ErrorCode::InvalidIdNumber, RefusalKind::Unprocessable, e.to_string())
                         .with(|r| r.field = Some("id_number".into())));
                 }
                 Err(e) => {
@@ -127,7 +127,7 @@ impl App {
 
 pub fn identity_required() -> AppError {
     AppError::refused(
-        "identity_required",
+        ErrorCode::IdentityRequired,
         RefusalKind::Unprocessable,
         "verify your identity (real name, ID number, phone) before buying: cross-border imports are declared in the buyer's name",
     )

@@ -38,7 +38,7 @@ pub mod tax_classes;
 pub mod vault;
 
 pub use auth::Principal;
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, ErrorCode};
 
 use gateway_store::Store;
 use std::sync::Arc;

@@ -36,7 +36,7 @@ pub struct MerchantInput {
 }
 
 /// Text in English and, when given, Chinese.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DisplayNameView {
     pub en: String,
     pub zh: Option<String>,

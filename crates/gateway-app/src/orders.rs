@@ -1,6 +1,7 @@
 //! Orders after checkout (SPEC 6): who may see them, and the state machine with its
 //! refunds.
 
+use crate::carts::AmountsView;
 use crate::pagination::{PageQuery, PageView};
 use crate::products::TextView;
 use crate::{App, AppError, AppResult, Principal};
@@ -62,13 +63,8 @@ pub struct OrderView {
     pub fx_rate: String,
     pub lines: Vec<OrderLineView>,
     pub weight_g: i64,
-    pub goods: String,
-    pub freight: String,
-    pub duty: String,
-    pub consumption_tax: String,
-    pub vat: String,
-    pub tax: String,
-    pub total: String,
+    #[serde(flatten)]
+    pub amounts: AmountsView,
     pub address: AddressView,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
@@ -107,13 +103,7 @@ impl OrderView {
                 })
                 .collect(),
             weight_g: o.weight_g,
-            goods: a.goods.to_string(),
-            freight: a.freight.to_string(),
-            duty: a.duty.to_string(),
-            consumption_tax: a.consumption_tax.to_string(),
-            vat: a.vat.to_string(),
-            tax: o.tax.to_string(),
-            total: o.total.to_string(),
+            amounts: AmountsView::new(&a, o.tax, o.total),
             address: AddressView {
                 recipient: o.address.recipient,
                 phone: o.address.phone,

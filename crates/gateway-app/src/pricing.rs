@@ -3,7 +3,7 @@
 //! show the result; checkout charges it.
 
 use crate::identity::quota_year;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, ErrorCode};
 use gateway_core::freight::freight;
 use gateway_core::positive_list::capped_grams;
 use gateway_core::product::NetContent;
@@ -19,7 +19,8 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[schema(as = QuoteProblem)]
 pub struct Problem {
-    pub code: &'static str,
+    #[schema(inline)]
+    pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
@@ -33,7 +34,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Problem { code, message: message.into(), product_id: None, remaining: None, remaining_g: None }
     }
 }
@@ -77,14 +78,14 @@ impl App {
         let mut used = match buyer {
             Some(identity) => self.store.quota_used(&identity.id_number_hash, quota_year()).await?,
             None => {
-                problems.push(Problem::new("identity_required", "verify your identity before checking out"));
+                problems.push(Problem::new(ErrorCode::IdentityRequired, "verify your identity before checking out"));
                 Cny::ZERO
             }
         };
         // What the buyer may still import this year, before this checkout.
         let remaining_before = Cny::from_minor((ANNUAL_LIMIT.minor() - used.minor()).max(0));
         let Some(fx) = fx else {
-            problems.push(Problem::new("not_for_sale", "prices are not available yet: no exchange rate is set"));
+            problems.push(Problem::new(ErrorCode::NotForSale, "prices are not available yet: no exchange rate is set"));
             return Ok(PricedCart { fx, orders: Vec::new(), total: Cny::ZERO, problems });
         };
 
@@ -96,13 +97,13 @@ impl App {
             if !product.for_sale() {
                 problems.push(Problem {
                     product_id: Some(id.clone()),
-                    ..Problem::new("not_for_sale", format!("{} is not for sale", product.fields.title_en))
+                    ..Problem::new(ErrorCode::NotForSale, format!("{} is not for sale", product.fields.title_en))
                 });
             } else if item.quantity > product.fields.stock {
                 problems.push(Problem {
                     product_id: Some(id.clone()),
                     ..Problem::new(
-                        "out_of_stock",
+                        ErrorCode::OutOfStock,
                         format!("only {} of {} left", product.fields.stock, product.fields.title_en),
                     )
                 });
@@ -147,7 +148,7 @@ impl App {
                 Ok(regime) => regime,
                 Err(LimitError::SingleLimitExceeded { dutiable }) => {
                     problems.push(Problem::new(
-                        "single_limit_exceeded",
+                        ErrorCode::SingleLimitExceeded,
                         format!(
                             "the order from {} is {dutiable} CNY with freight: above the 5,000.00 CNY single-order limit; split it or remove items",
                             merchant.profile.display_name_en
@@ -160,7 +161,7 @@ impl App {
                     problems.push(Problem {
                         remaining: Some(remaining.to_string()),
                         ..Problem::new(
-                            "annual_limit_exceeded",
+                            ErrorCode::AnnualLimitExceeded,
                             format!(
                                 "this would pass your 26,000.00 CNY annual limit: {remaining} CNY remain this year"
                             ),
@@ -179,9 +180,9 @@ impl App {
             self.check_weight_caps(identity, &orders, &mut problems).await?;
         }
         // One annual-limit problem is enough, with what really remains.
-        if problems.iter().filter(|p| p.code == "annual_limit_exceeded").count() > 1 {
+        if problems.iter().filter(|p| p.code == ErrorCode::AnnualLimitExceeded).count() > 1 {
             let mut seen = false;
-            problems.retain(|p| p.code != "annual_limit_exceeded" || !std::mem::replace(&mut seen, true));
+            problems.retain(|p| p.code != ErrorCode::AnnualLimitExceeded || !std::mem::replace(&mut seen, true));
         }
         Ok(PricedCart { fx: Some(fx), orders, total, problems })
     }
@@ -207,7 +208,7 @@ impl App {
                 problems.push(Problem {
                     remaining_g: Some(remaining_g),
                     ..Problem::new(
-                        "weight_cap_exceeded",
+                        ErrorCode::WeightCapExceeded,
                         format!(
                             "goods under HS {} are capped at {} g per person a year: {remaining_g} g remain and the cart holds {} g",
                             charge.hs_prefix, charge.cap_g, charge.grams

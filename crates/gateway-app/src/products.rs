@@ -52,7 +52,7 @@ pub struct ProductInput {
     pub status: Option<String>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TextView {
     pub en: String,
     pub zh: Option<String>,

@@ -13,7 +13,7 @@ pub mod aggregate;
 
 use crate::input::DecimalText;
 use crate::tax_classes::NameView;
-use crate::{App, AppError, AppResult, Principal};
+use crate::{App, AppError, AppResult, ErrorCode, Principal};
 use aggregate::{Group, Largest, ppm_as_percent, share};
 use gateway_core::product::NetContent;
 use gateway_core::scenario::{ExtraDutyDraft, RuleDraft, ScenarioRule, Tables, UnitProduct, compare};
@@ -192,7 +192,7 @@ impl App {
         let (rule, top) = parse_input(input, &codes)?;
         let Some(fx) = self.current_fx().await?.map(|q| q.rate) else {
             return Err(AppError::refused(
-                "fx_rate_missing",
+                ErrorCode::FxRateMissing,
                 crate::error::RefusalKind::Conflict,
                 "no USD/CNY rate is set yet, so there are no prices to compare: set the rate first",
             ));

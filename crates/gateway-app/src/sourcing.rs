@@ -28,7 +28,7 @@
 use crate::input::DecimalText;
 use crate::merchants::DisplayNameView;
 use crate::pagination::{PageQuery, PageView};
-use crate::{App, AppError, AppResult, Principal};
+use crate::{App, AppError, AppResult, ErrorCode, Principal};
 use chrono::{DateTime, Utc};
 use gateway_core::merchant::MerchantStatus;
 use gateway_core::sourcing::{
@@ -380,7 +380,7 @@ impl App {
         };
         if self.store.buyer_profile(who.user_id).await?.is_none() {
             return Err(AppError::refused(
-                "buyer_profile_required",
+                ErrorCode::BuyerProfileRequired,
                 crate::error::RefusalKind::Unprocessable,
                 "add a buyer profile (company and contacts) before posting a request",
             ));
@@ -678,7 +678,7 @@ impl App {
         )?;
         if request.status != RequestStatus::Open {
             return Err(AppError::refused(
-                "request_closed",
+                ErrorCode::RequestClosed,
                 crate::error::RefusalKind::Conflict,
                 "the buyer closed this request; it takes no more offers",
             ));

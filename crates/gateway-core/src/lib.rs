@@ -32,4 +32,7 @@ pub use ids::{
     SourcingRequestId, UserId,
 };
 pub use money::{Cny, Usd};
+// For `code_enum!`, whose types serialise as their code wherever the macro is used.
+#[doc(hidden)]
+pub use serde as __serde;
 pub use validation::{FieldError, Validation};

@@ -39,6 +39,20 @@ macro_rules! code_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        // As their code, so that a view can carry the type and still answer the text.
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as $crate::__serde::Deserialize>::deserialize(deserializer)?;
+                Self::parse(&text).map_err($crate::__serde::de::Error::custom)
+            }
+        }
     };
 }
 

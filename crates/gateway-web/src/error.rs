@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gateway_app::AppError;
+use gateway_app::{AppError, ErrorCode};
 use gateway_app::error::RefusalKind;
 use gateway_core::FieldError;
 use serde::Serialize;
@@ -17,7 +17,8 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    pub code: String,
+    #[schema(inline)]
+    pub code: ErrorCode,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldErrorView>,
     /// The product at fault, for out_of_stock and not_for_sale.
@@ -43,7 +44,7 @@ pub struct FieldErrorView {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     detail: String,
     errors: Vec<FieldError>,
     product_id: Option<String>,
@@ -51,16 +52,16 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
         Self { status, code, detail: detail.into(), errors: Vec::new(), product_id: None, remaining: None }
     }
 
     pub fn validation(status: StatusCode, detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
-        Self { errors, ..Self::new(status, "validation_failed", detail) }
+        Self { errors, ..Self::new(status, ErrorCode::ValidationFailed, detail) }
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("{what} not found"))
     }
 }
 
@@ -71,7 +72,9 @@ impl From<AppError> for ApiError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } | AppError::InvalidTransition(_) => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::CheckoutInProgress | AppError::InvalidTransition(_) => {
+                StatusCode::CONFLICT
+            }
             AppError::Refused(r) => match r.kind {
                 RefusalKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
                 RefusalKind::Conflict => StatusCode::CONFLICT,
@@ -124,7 +127,7 @@ impl IntoResponse for ApiError {
             title: self.status.canonical_reason().unwrap_or("Error").to_string(),
             status: self.status.as_u16(),
             detail: self.detail,
-            code: self.code.to_string(),
+            code: self.code,
             errors: self.errors.into_iter().map(|e| FieldErrorView { field: e.field, message: e.message }).collect(),
             product_id: self.product_id,
             remaining: self.remaining,
@@ -142,9 +145,9 @@ impl IntoResponse for ApiError {
 }
 
 pub async fn not_found_fallback() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such resource")
 }
 
 pub async fn method_not_allowed_fallback() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this method is not allowed on this resource")
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed, "this method is not allowed on this resource")
 }

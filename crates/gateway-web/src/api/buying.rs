@@ -26,7 +26,7 @@ pub async fn put_identity(
 
 /// The consumer's verified identity, masked.
 #[utoipa::path(get, path = "/api/v1/me/identity", tag = "buying", security(("bearer" = [])),
-    responses((status = 200, body = IdentityView), (status = 404, body = Problem)))]
+    responses((status = 200, body = IdentityView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_identity(State(s): State<AppState>, Auth(who): Auth) -> Result<Json<IdentityView>, ApiError> {
     Ok(Json(s.app.my_identity(&who).await?))
 }
@@ -39,7 +39,7 @@ pub async fn quota(State(s): State<AppState>, Auth(who): Auth) -> Result<Json<Qu
 }
 
 /// A new cart (owned by the caller when signed in).
-#[utoipa::path(post, path = "/api/v1/carts", tag = "buying", responses((status = 201, body = CartCreated), (status = 401, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/carts", tag = "buying", security((), ("bearer" = [])), responses((status = 201, body = CartCreated), (status = 401, body = Problem)))]
 pub async fn create_cart(
     State(s): State<AppState>,
     MaybeAuth(who): MaybeAuth,
@@ -48,7 +48,7 @@ pub async fn create_cart(
 }
 
 /// The cart's lines.
-#[utoipa::path(get, path = "/api/v1/carts/{id}", tag = "buying", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/carts/{id}", tag = "buying", security((), ("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = CartView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_cart(
     State(s): State<AppState>,
@@ -59,7 +59,7 @@ pub async fn get_cart(
 }
 
 /// Set a product's quantity in the cart (0 removes it).
-#[utoipa::path(put, path = "/api/v1/carts/{id}/items/{product_id}", tag = "buying", request_body = CartItemInput,
+#[utoipa::path(put, path = "/api/v1/carts/{id}/items/{product_id}", tag = "buying", security((), ("bearer" = [])), request_body = CartItemInput,
     params(("id" = String, Path), ("product_id" = String, Path)),
     responses((status = 200, body = CartView), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -76,7 +76,7 @@ pub async fn set_item(
 
 /// The landed price: one order per merchant with freight, duty, consumption tax and
 /// VAT in CNY, and every problem that would stop a checkout.
-#[utoipa::path(get, path = "/api/v1/carts/{id}/quote", tag = "buying", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/carts/{id}/quote", tag = "buying", security((), ("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = QuoteView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn quote(
     State(s): State<AppState>,

@@ -26,7 +26,7 @@ pub async fn create_product(
 }
 
 /// A merchant's products: those for sale for anyone, all for its owner and operators.
-#[utoipa::path(get, path = "/api/v1/merchants/{id}/products", tag = "catalog", params(("id" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/api/v1/merchants/{id}/products", tag = "catalog", security((), ("bearer" = [])), params(("id" = String, Path), PageQuery),
     responses((status = 200, body = PageView<ProductView>), (status = 404, body = Problem)))]
 pub async fn list_merchant_products(
     State(s): State<AppState>,

@@ -33,7 +33,7 @@ pub async fn get_event(State(s): State<AppState>, Path(id): Path<String>) -> Res
 /// `manage_token` is shown once: it reads, cancels and downloads the registration.
 /// 409 `event_already_registered` for an address with a live registration, 409
 /// `event_registration_closed` once the event has started.
-#[utoipa::path(post, path = "/api/v1/events/{id}/registrations", tag = "events", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/events/{id}/registrations", tag = "events", security((), ("bearer" = [])), params(("id" = String, Path)),
     request_body = RegisterInput,
     responses((status = 201, body = RegistrationCreated), (status = 404, body = Problem), (status = 409, body = Problem),
               (status = 422, body = Problem)))]

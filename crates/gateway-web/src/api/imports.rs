@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, Problem};
+use gateway_app::ErrorCode;
 use crate::extract::{Auth, path_id};
 use axum::Json;
 use axum::body::Bytes;
@@ -24,15 +25,15 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
         if !matches!(mime.as_deref(), Some("text/csv" | "text/plain")) {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "send the Shopify export as the body, with Content-Type: text/csv",
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the file is larger than 32 MiB")
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge, "the file is larger than 32 MiB")
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "the body could not be read")
+                ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, "the body could not be read")
             }
         })?;
         Ok(CsvBody(bytes.to_vec()))

@@ -21,7 +21,7 @@ pub async fn create_merchant(
 }
 
 /// A merchant: public fields for anyone, all fields for its owner and operators.
-#[utoipa::path(get, path = "/api/v1/merchants/{id}", tag = "merchants", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/merchants/{id}", tag = "merchants", security((), ("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = MerchantView), (status = 404, body = Problem)))]
 pub async fn get_merchant(
     State(s): State<AppState>,
@@ -48,7 +48,7 @@ pub async fn update_merchant(
 
 /// The signed-in merchant user's own business profile.
 #[utoipa::path(get, path = "/api/v1/me/merchant", tag = "merchants", security(("bearer" = [])),
-    responses((status = 200, body = MerchantView), (status = 404, body = Problem)))]
+    responses((status = 200, body = MerchantView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn my_merchant(State(s): State<AppState>, Auth(who): Auth) -> Result<Json<MerchantView>, ApiError> {
     Ok(Json(s.app.my_merchant(&who).await?))
 }
@@ -68,7 +68,8 @@ pub async fn list_merchants(
 /// rejected; active ↔ suspended; anything else is `invalid_transition`.
 #[utoipa::path(post, path = "/api/v1/admin/merchants/{id}/{action}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path), ("action" = String, Path, description = "approve, reject, suspend or reinstate")),
-    responses((status = 200, body = MerchantView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = MerchantView), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem)))]
 pub async fn act_on_merchant(
     State(s): State<AppState>,
     Auth(who): Auth,

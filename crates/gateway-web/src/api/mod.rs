@@ -52,8 +52,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Every error leaves as `application/problem+json` (`crate::error`). The annotations
 /// write `body = Problem`, which utoipa files under `application/json`; this moves
-/// each 4xx and 5xx body to the problem media type, in one place for every operation,
-/// and documents the 401 of every operation that needs a bearer token.
+/// each 4xx and 5xx body to the problem media type, in one place for every operation.
+/// It also documents, in the same place, the answers that the shared extractors give
+/// before a handler runs, so that no annotation can forget them.
 fn answer_problems_as_problem_json(openapi: &mut utoipa::openapi::OpenApi) {
     for item in openapi.paths.paths.values_mut() {
         let operations = [
@@ -67,9 +68,8 @@ fn answer_problems_as_problem_json(openapi: &mut utoipa::openapi::OpenApi) {
             &mut item.trace,
         ];
         for operation in operations.into_iter().flatten() {
-            // The bearer token is checked before anything else (`crate::extract::Auth`).
-            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
-                operation.responses.responses.entry("401".to_string()).or_insert_with(unauthorized);
+            for (status, description) in extractor_answers(operation) {
+                operation.responses.responses.entry(status.to_string()).or_insert_with(|| problem(description));
             }
             for (status, response) in &mut operation.responses.responses {
                 if !(status.starts_with('4') || status.starts_with('5')) {
@@ -85,17 +85,42 @@ fn answer_problems_as_problem_json(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// The answer of an operation that needs a bearer token, without one or with an
-/// unknown or expired one.
-fn unauthorized() -> RefOr<utoipa::openapi::Response> {
+/// The problems `crate::extract` answers for what an operation takes.
+fn extractor_answers(operation: &utoipa::openapi::path::Operation) -> Vec<(u16, &'static str)> {
+    use utoipa::openapi::path::ParameterIn;
+    let mut answers = Vec::new();
+    // The bearer token is checked before anything else (`Auth`, and `MaybeAuth` for a
+    // token that is present but wrong): an optional token is `security: [{}, bearer]`.
+    if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+        answers.push((401, "no token, or an unknown or expired one"));
+    }
+    let takes = |place: ParameterIn| {
+        operation.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+    };
+    // An id that does not parse names nothing (`path_id`).
+    if takes(ParameterIn::Path) {
+        answers.push((404, "nothing has this id"));
+    }
+    if takes(ParameterIn::Query) {
+        answers.push((422, "a query parameter is invalid"));
+    }
+    if let Some(body) = &operation.request_body {
+        answers.push((400, "the body is malformed or could not be read"));
+        answers.push((413, "the body is larger than the operation accepts"));
+        answers.push((415, "the body is not of the media type the operation accepts"));
+        if matches!(body, RefOr::T(body) if body.content.contains_key("application/json")) {
+            answers.push((422, "a field is missing, mistyped or invalid; see errors"));
+        }
+    }
+    answers
+}
+
+/// A problem answer, filed under `application/json` like the annotations' until the
+/// pass above moves it.
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
     let problem =
         utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Problem"))).build();
-    RefOr::T(
-        utoipa::openapi::ResponseBuilder::new()
-            .description("no token, or an unknown or expired one")
-            .content("application/json", problem)
-            .build(),
-    )
+    RefOr::T(utoipa::openapi::ResponseBuilder::new().description(description).content("application/json", problem).build())
 }
 
 /// The operations, each from its annotation.

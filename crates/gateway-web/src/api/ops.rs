@@ -1,5 +1,6 @@
 use crate::AppState;
 use crate::error::{ApiError, Problem};
+use gateway_app::ErrorCode;
 use crate::extract::Auth;
 use axum::Json;
 use axum::extract::State;
@@ -21,7 +22,7 @@ pub async fn healthz(State(s): State<AppState>) -> Result<Json<Health>, ApiError
     let store = s.app.store();
     store.ping().await.map_err(|e| {
         tracing::error!(error = %e, "health check: database unreachable");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is unreachable")
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, "the database is unreachable")
     })?;
     Ok(Json(Health { status: "ok", database: store.backend() }))
 }

@@ -51,7 +51,7 @@ pub fn app_error_page(ctx: &Ctx, error: AppError) -> Response {
         AppError::Forbidden(_) => page(ctx, StatusCode::FORBIDDEN, "error-forbidden"),
         AppError::NotFound(_) => page(ctx, StatusCode::NOT_FOUND, "error-not-found"),
         AppError::Validation(_) => page(ctx, StatusCode::UNPROCESSABLE_ENTITY, "form-has-errors"),
-        AppError::Conflict { .. } => page(ctx, StatusCode::CONFLICT, "err-conflict"),
+        AppError::Conflict { .. } | AppError::CheckoutInProgress => page(ctx, StatusCode::CONFLICT, "err-conflict"),
         AppError::InvalidTransition(_) => page(ctx, StatusCode::CONFLICT, "err-invalid-transition"),
         AppError::Refused(r) => {
             let status = match r.kind {

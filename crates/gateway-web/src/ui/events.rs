@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use gateway_app::AppError;
+use gateway_app::{AppError, ErrorCode};
 use gateway_app::events::{EventView, RegisterInput, RegistrationView, calendar_path};
 use gateway_core::merchant::UsState;
 use gateway_core::user::Role;
@@ -236,7 +236,7 @@ pub async fn register(State(s): State<AppState>, Path(id): Path<String>, form: P
     };
     match s.app.register_for_event(ctx.principal(), id, input).await {
         Ok(created) => Ok(ctx.redirect(&format!("{}?done=registered", created.manage_path))),
-        Err(AppError::Refused(r)) if r.code == "event_already_registered" => {
+        Err(AppError::Refused(r)) if r.code == ErrorCode::EventAlreadyRegistered => {
             let errors = FormErrors {
                 fields: vec![("email".into(), ctx.t("ev-already-registered"))],
                 general: vec![ctx.t("form-has-errors")],

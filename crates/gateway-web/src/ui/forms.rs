@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
-use gateway_app::AppError;
+use gateway_app::{AppError, ErrorCode};
 use serde::de::DeserializeOwned;
 
 /// A posted form whose CSRF token checked out, with the page context of the request.
@@ -84,7 +84,9 @@ impl FormErrors {
                 let message = ctx.t_dynamic(&format!("err-taken-{}", key_part(field)), "err-conflict");
                 Ok(FormErrors { fields: vec![(field.to_string(), message)], general: vec![ctx.t("form-has-errors")] })
             }
-            AppError::Conflict { field: None, .. } => Ok(FormErrors::general(ctx.t("err-conflict"))),
+            AppError::Conflict { field: None, .. } | AppError::CheckoutInProgress => {
+                Ok(FormErrors::general(ctx.t("err-conflict")))
+            }
             AppError::Refused(r) => {
                 let message = problem_message(ctx, r.code, None, r.remaining.as_deref());
                 let fields = r.field.map(|f| vec![(f.clone(), field_message(ctx, &f, &r.message))]).unwrap_or_default();
@@ -179,7 +181,7 @@ pub fn field_message(ctx: &Ctx, field: &str, message: &str) -> String {
 
 /// A quote's or a refusal's problem, by its stable code, naming the product and the
 /// remaining quota where there is one.
-pub fn problem_message(ctx: &Ctx, code: &str, product: Option<&str>, remaining: Option<&str>) -> String {
+pub fn problem_message(ctx: &Ctx, code: ErrorCode, product: Option<&str>, remaining: Option<&str>) -> String {
     let mut key = format!("problem-{code}");
     if !super::i18n::has(ctx.locale, &key) {
         return ctx.t("problem-other");

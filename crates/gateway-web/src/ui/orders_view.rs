@@ -8,11 +8,12 @@ use crate::AppState;
 use crate::ui::context::{Ctx, OrPage, Text};
 use crate::ui::storefront::title;
 use axum::response::Response;
-use gateway_app::carts::QuoteOrderView;
+use gateway_app::carts::{AmountsView, QuoteOrderView};
 use gateway_app::merchants::DisplayNameView;
 use gateway_app::orders::OrderView;
 use gateway_app::products::TextView;
 use gateway_core::MerchantId;
+use gateway_core::tax::Regime;
 use std::collections::HashMap;
 
 /// The amounts of one order (a quote's, an order's or the landed price of one unit),
@@ -30,30 +31,26 @@ pub struct Amounts {
     pub full_tax: bool,
 }
 
-/// The quote's and the order's amounts are two gateway-app types with the same field
-/// names (`QuoteOrderView`, `OrderView`): one body reads either.
-macro_rules! amounts_of {
-    ($o:expr) => {
-        Amounts {
-            goods: $o.goods.clone(),
-            freight: $o.freight.clone(),
-            duty: $o.duty.clone(),
-            consumption_tax: $o.consumption_tax.clone(),
-            vat: $o.vat.clone(),
-            tax: $o.tax.clone(),
-            total: $o.total.clone(),
-            full_tax: $o.regime == "cbec_full_tax",
-        }
-    };
-}
-
 impl Amounts {
+    pub fn new(a: &AmountsView, full_tax: bool) -> Self {
+        Amounts {
+            goods: a.goods.clone(),
+            freight: a.freight.clone(),
+            duty: a.duty.clone(),
+            consumption_tax: a.consumption_tax.clone(),
+            vat: a.vat.clone(),
+            tax: a.tax.clone(),
+            total: a.total.clone(),
+            full_tax,
+        }
+    }
+
     pub fn of_quote(o: &QuoteOrderView) -> Self {
-        amounts_of!(o)
+        Self::new(&o.amounts, o.regime == Regime::CbecFullTax)
     }
 
     pub fn of_order(o: &OrderView) -> Self {
-        amounts_of!(o)
+        Self::new(&o.amounts, o.regime == Regime::CbecFullTax.as_str())
     }
 }
 

@@ -77,7 +77,7 @@ impl OrderCard {
                 .collect(),
             units: m.units,
             goods_usd: usd(ctx, &m.goods_usd),
-            buyer_total_cny: o.total.clone(),
+            buyer_total_cny: o.amounts.total.clone(),
             fx_rate: o.fx_rate.clone(),
             ship_to: o.address.clone(),
             carrier: o.carrier.clone(),

@@ -12,7 +12,7 @@ use crate::ui::forms::{Field, FormErrors, PageForm};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use gateway_app::AppError;
+use gateway_app::{AppError, ErrorCode};
 use gateway_app::events::{CheckInInput, EventInput, RegistrationListQuery, SessionInput};
 use gateway_app::input::BilingualInput;
 use gateway_core::event::UsTimeZone;
@@ -300,7 +300,7 @@ pub async fn check_in(State(s): State<AppState>, Path(id): Path<String>, form: P
         Err(error) => {
             let (message, status) = match &error {
                 AppError::NotFound(_) => (ctx.t("ev-op-code-unknown"), StatusCode::NOT_FOUND),
-                AppError::Refused(r) if r.code == "event_check_in_refused" => {
+                AppError::Refused(r) if r.code == ErrorCode::EventCheckInRefused => {
                     (ctx.t("ev-op-code-refused"), StatusCode::CONFLICT)
                 }
                 AppError::Validation(_) => (ctx.t("err-field-code"), StatusCode::UNPROCESSABLE_ENTITY),

@@ -242,7 +242,7 @@ async fn render_merchant(
                 created: utc(o.created_at),
                 status_code: o.status,
                 status: order_status(ctx, o.status),
-                total: o.total.clone(),
+                total: o.amounts.total.clone(),
             })
             .collect(),
         done,

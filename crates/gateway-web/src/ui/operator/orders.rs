@@ -90,7 +90,7 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx, RawQuery(query): RawQuery
             status_code: o.status,
             status: order_status(&ctx, o.status),
             items: o.lines.iter().map(|l| l.quantity).sum(),
-            total: o.total.clone(),
+            total: o.amounts.total.clone(),
         })
         .collect();
     let next = page.next.map(|n| with_param(&base, "cursor", &n));

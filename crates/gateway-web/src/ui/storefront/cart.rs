@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gateway_app::AppError;
+use gateway_app::{AppError, ErrorCode};
 use gateway_app::carts::{CartItemInput, MAX_QUANTITY, QuoteView};
 use gateway_core::{CartId, ProductId};
 use serde::Deserialize;
@@ -62,8 +62,8 @@ impl QuoteSummary {
             })
             .collect();
         QuoteSummary {
-            needs_identity: q.problems.iter().any(|p| p.code == "identity_required"),
-            can_check_out: !orders.is_empty() && q.problems.iter().all(|p| p.code == "identity_required"),
+            needs_identity: q.problems.iter().any(|p| p.code == ErrorCode::IdentityRequired),
+            can_check_out: !orders.is_empty() && q.problems.iter().all(|p| p.code == ErrorCode::IdentityRequired),
             orders,
             total: q.total.clone(),
             problems,

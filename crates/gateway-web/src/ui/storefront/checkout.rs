@@ -127,7 +127,7 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<AddressForm>) -> P
         match attempt {
             // The same form is being placed by an earlier submit (or finished just
             // now): wait for its answer rather than fail, bounded.
-            Err(AppError::Conflict { field: None, .. }) if tries < IN_PROGRESS_TRIES => {
+            Err(AppError::CheckoutInProgress) if tries < IN_PROGRESS_TRIES => {
                 tries += 1;
                 tokio::time::sleep(IN_PROGRESS_WAIT).await;
             }

@@ -148,7 +148,7 @@ impl Card {
             title: title(ctx, &card.hit.title),
             merchant: name(ctx, &card.merchant_name),
             state: state_name(ctx, &card.hit.state),
-            landed: card.landed.as_ref().map(|l| l.total.clone()),
+            landed: card.landed.as_ref().map(|l| l.amounts.total.clone()),
             goods: card.hit.price_cny.clone(),
             in_stock: card.hit.in_stock,
         }
