@@ -154,11 +154,7 @@ fn build_checkout_view(payment_id: PaymentId, priced: &PricedCart, order_ids: &[
         .orders
         .iter()
         .zip(order_ids)
-        .map(|(o, id)| PlacedOrderView {
-            id: id.to_string(),
-            status: OrderStatus::Paid,
-            quote: QuoteOrderView::new(o),
-        })
+        .map(|(o, id)| PlacedOrderView { id: id.to_string(), status: OrderStatus::Paid, quote: QuoteOrderView::new(o) })
         .collect();
     CheckoutView {
         payment: PaymentView {

@@ -67,8 +67,12 @@ impl App {
                 Ok(id) => Some(id),
                 Err(e) if v.is_ok() => {
                     // The one refusal SPEC 9 names for this: invalid_id_number.
-                    return Err(AppError::refused(ErrorCode::InvalidIdNumber, RefusalKind::Unprocessable, e.to_string())
-                        .with(|r| r.field = Some("id_number".into())));
+                    return Err(AppError::refused(
+                        ErrorCode::InvalidIdNumber,
+                        RefusalKind::Unprocessable,
+                        e.to_string(),
+                    )
+                    .with(|r| r.field = Some("id_number".into())));
                 }
                 Err(e) => {
                     v.push("id_number", e.to_string());

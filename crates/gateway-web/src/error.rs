@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gateway_app::{AppError, ErrorCode};
 use gateway_app::error::RefusalKind;
+use gateway_app::{AppError, ErrorCode};
 use gateway_core::FieldError;
 use serde::Serialize;
 
@@ -149,5 +149,9 @@ pub async fn not_found_fallback() -> ApiError {
 }
 
 pub async fn method_not_allowed_fallback() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed, "this method is not allowed on this resource")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        "this method is not allowed on this resource",
+    )
 }

@@ -2,12 +2,12 @@
 
 use crate::AppState;
 use crate::error::{ApiError, Problem};
-use gateway_app::ErrorCode;
 use crate::extract::{Auth, path_id};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{StatusCode, header};
+use gateway_app::ErrorCode;
 use gateway_app::import::{ImportReport, MAX_IMPORT_BYTES};
 
 /// A CSV body: `text/csv` (or `text/plain`), at most 32 MiB.
@@ -31,7 +31,11 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge, "the file is larger than 32 MiB")
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorCode::PayloadTooLarge,
+                    "the file is larger than 32 MiB",
+                )
             } else {
                 ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, "the body could not be read")
             }

@@ -120,7 +120,9 @@ fn extractor_answers(operation: &utoipa::openapi::path::Operation) -> Vec<(u16, 
 fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
     let problem =
         utoipa::openapi::ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Problem"))).build();
-    RefOr::T(utoipa::openapi::ResponseBuilder::new().description(description).content("application/json", problem).build())
+    RefOr::T(
+        utoipa::openapi::ResponseBuilder::new().description(description).content("application/json", problem).build(),
+    )
 }
 
 /// The operations, each from its annotation.

@@ -1,11 +1,11 @@
 use crate::AppState;
 use crate::error::{ApiError, Problem};
-use gateway_app::ErrorCode;
 use crate::extract::Auth;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use gateway_app::ErrorCode;
 use gateway_core::user::Role;
 use serde::Serialize;
 

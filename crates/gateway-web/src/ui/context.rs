@@ -5,6 +5,7 @@
 use super::cookies::{self, CookieOptions};
 use super::csrf::{self, Binding};
 use super::i18n::{self, Locale};
+use super::shared::{bare, url};
 use super::{locale, session};
 use crate::AppState;
 use axum::extract::FromRequestParts;
@@ -127,42 +128,6 @@ impl Ctx {
         self.user.as_ref().is_some_and(SignedIn::is_consumer)
     }
 
-    /// The signed-in consumer, or the way out: sign-in for a visitor, a 403 page for
-    /// a merchant or operator (only consumers buy).
-    pub fn require_consumer(&self) -> Result<&Principal, Response> {
-        match &self.user {
-            None => Err(self.login_redirect()),
-            Some(u) if !u.is_consumer() => {
-                Err(super::errors::page(self, StatusCode::FORBIDDEN, "error-consumers-only"))
-            }
-            Some(u) => Ok(&u.principal),
-        }
-    }
-
-    /// The signed-in merchant user, or the way out: sign-in for a visitor, a 403 page
-    /// for a consumer or an operator (the merchant portal is the merchants').
-    pub fn require_merchant(&self) -> Result<&Principal, Response> {
-        match &self.user {
-            None => Err(self.login_redirect()),
-            Some(u) if !u.is_merchant() => {
-                Err(super::errors::page(self, StatusCode::FORBIDDEN, "error-merchants-only"))
-            }
-            Some(u) => Ok(&u.principal),
-        }
-    }
-
-    /// The signed-in operator, or the way out: sign-in for a visitor, a 403 page for
-    /// a consumer or a merchant (the console is the platform staff's).
-    pub fn require_operator(&self) -> Result<&Principal, Response> {
-        match &self.user {
-            None => Err(self.login_redirect()),
-            Some(u) if !u.is_operator() => {
-                Err(super::errors::page(self, StatusCode::FORBIDDEN, "error-operators-only"))
-            }
-            Some(u) => Ok(&u.principal),
-        }
-    }
-
     pub fn principal(&self) -> Option<&Principal> {
         self.user.as_ref().map(|u| &u.principal)
     }
@@ -252,7 +217,7 @@ impl Ctx {
             }
             Err(error) => {
                 tracing::error!(%error, "a template failed to render");
-                self.finish(super::errors::bare_500(self.locale))
+                self.finish(bare::bare_500(self.locale))
             }
         }
     }
@@ -267,26 +232,9 @@ impl Ctx {
         self.finish((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
     }
 
-    /// The page for an error of the app: sign-in for `Unauthorized`, a 403 or 404 page,
-    /// or the refusal explained; internal errors are logged, never shown.
-    pub fn fail(&self, error: AppError) -> Response {
-        super::errors::app_error_page(self, error)
-    }
-
     /// The sign-in page, coming back here afterwards.
     pub fn login_redirect(&self) -> Response {
-        self.redirect(&format!("/login?next={}", super::forms::encode(&self.path_and_query)))
-    }
-}
-
-/// `.or_page(&ctx)?`: an app error becomes its page.
-pub trait OrPage<T> {
-    fn or_page(self, ctx: &Ctx) -> Result<T, Response>;
-}
-
-impl<T> OrPage<T> for Result<T, AppError> {
-    fn or_page(self, ctx: &Ctx) -> Result<T, Response> {
-        self.map_err(|e| ctx.fail(e))
+        self.redirect(&format!("/login?next={}", url::encode(&self.path_and_query)))
     }
 }
 
@@ -319,7 +267,7 @@ impl FromRequestParts<AppState> for Ctx {
                 }
                 // Expired or logged out elsewhere: carry on signed out.
                 Err(AppError::Unauthorized) => set_cookies.push(cookies::clear(cookies::SESSION, secure)),
-                Err(other) => return Err(super::errors::bare_error(locale, other)),
+                Err(other) => return Err(bare::bare_error(locale, other)),
             }
         }
         let mut anon_nonce = cookies::get(&parts.headers, cookies::CSRF).map(str::to_string);

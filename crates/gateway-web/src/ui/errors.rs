@@ -2,12 +2,12 @@
 //! page that shows nothing of the cause (which is logged). Never JSON, never a blank.
 
 use super::context::Ctx;
-use super::forms::problem_message;
-use super::i18n::{self, Locale};
+use super::i18n::{self};
+use super::shared::bare;
 use askama::Template;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use gateway_app::AppError;
+use axum::http::StatusCode;
+use axum::response::Response;
+use gateway_app::{AppError, ErrorCode, Principal};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -61,43 +61,10 @@ pub fn app_error_page(ctx: &Ctx, error: AppError) -> Response {
             page_text(ctx, status, problem_message(ctx, r.code, None, r.remaining.as_deref()))
         }
         AppError::Internal(_) | AppError::SearchFailed(_) => {
-            log_internal(&error);
+            bare::log_internal(&error);
             page(ctx, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
         }
     }
-}
-
-fn log_internal(error: &AppError) {
-    let mut chain = String::new();
-    let mut cause: Option<&dyn std::error::Error> = Some(error);
-    while let Some(c) = cause {
-        chain.push_str(": ");
-        chain.push_str(&c.to_string());
-        cause = c.source();
-    }
-    tracing::error!(error = %chain, "internal error on a page");
-}
-
-/// A fault before the page context exists (the session could not be read): a plain
-/// page in `locale`, the cause logged.
-pub fn bare_error(locale: Locale, error: AppError) -> Response {
-    log_internal(&error);
-    bare_500(locale)
-}
-
-/// The last resort when even the layout cannot be rendered.
-pub fn bare_500(locale: Locale) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><h1>{}</h1><p>{}</p><p><a href=\"/\">{}</a></p></html>",
-        locale.tag(),
-        i18n::translate(locale, "error-title-internal", &[]),
-        i18n::translate(locale, "error-title-internal", &[]),
-        i18n::translate(locale, "error-internal", &[]),
-        i18n::translate(locale, "nav-home", &[]),
-    );
-    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Html(html)).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// Unknown page: a 404 page in the layout.
@@ -108,4 +75,70 @@ pub async fn not_found(ctx: Ctx) -> Response {
 /// A page path with a method it does not take.
 pub async fn method_not_allowed(ctx: Ctx) -> Response {
     page(&ctx, StatusCode::METHOD_NOT_ALLOWED, "error-method")
+}
+
+/// A quote's or a refusal's problem, by its stable code, naming the product and the
+/// remaining quota where there is one.
+pub fn problem_message(ctx: &Ctx, code: ErrorCode, product: Option<&str>, remaining: Option<&str>) -> String {
+    let mut key = format!("problem-{code}");
+    if !i18n::has(ctx.locale, &key) {
+        return ctx.t("problem-other");
+    }
+    // Without the product or the amount its text names, a general variant if any.
+    let general = format!("{key}-general");
+    if product.is_none() && remaining.is_none() && i18n::has(ctx.locale, &general) {
+        key = general;
+    }
+    i18n::translate(ctx.locale, &key, &[("product", product.unwrap_or("")), ("remaining", remaining.unwrap_or(""))])
+}
+
+/// The refusals of a page context, beside the pages they answer with (so that
+/// `context` needs nothing from here).
+impl Ctx {
+    /// The signed-in consumer, or the way out: sign-in for a visitor, a 403 page for
+    /// a merchant or operator (only consumers buy).
+    pub fn require_consumer(&self) -> Result<&Principal, Response> {
+        match &self.user {
+            None => Err(self.login_redirect()),
+            Some(u) if !u.is_consumer() => Err(page(self, StatusCode::FORBIDDEN, "error-consumers-only")),
+            Some(u) => Ok(&u.principal),
+        }
+    }
+
+    /// The signed-in merchant user, or the way out: sign-in for a visitor, a 403 page
+    /// for a consumer or an operator (the merchant portal is the merchants').
+    pub fn require_merchant(&self) -> Result<&Principal, Response> {
+        match &self.user {
+            None => Err(self.login_redirect()),
+            Some(u) if !u.is_merchant() => Err(page(self, StatusCode::FORBIDDEN, "error-merchants-only")),
+            Some(u) => Ok(&u.principal),
+        }
+    }
+
+    /// The signed-in operator, or the way out: sign-in for a visitor, a 403 page for
+    /// a consumer or a merchant (the console is the platform staff's).
+    pub fn require_operator(&self) -> Result<&Principal, Response> {
+        match &self.user {
+            None => Err(self.login_redirect()),
+            Some(u) if !u.is_operator() => Err(page(self, StatusCode::FORBIDDEN, "error-operators-only")),
+            Some(u) => Ok(&u.principal),
+        }
+    }
+
+    /// The page for an error of the app: sign-in for `Unauthorized`, a 403 or 404 page,
+    /// or the refusal explained; internal errors are logged, never shown.
+    pub fn fail(&self, error: AppError) -> Response {
+        app_error_page(self, error)
+    }
+}
+
+/// `.or_page(&ctx)?`: an app error becomes its page.
+pub trait OrPage<T> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, Response>;
+}
+
+impl<T> OrPage<T> for Result<T, AppError> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, Response> {
+        self.map_err(|e| ctx.fail(e))
+    }
 }

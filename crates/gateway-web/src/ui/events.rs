@@ -4,18 +4,18 @@
 //! status, waitlist position, check-in code, cancel, add to calendar). English by
 //! default, like the merchant portal: the people who register are US businesses.
 
-use super::context::{Ctx, OrPage, PageResult, Text};
-use super::errors;
+use super::context::{Ctx, PageResult, Text};
+use super::errors::{self, OrPage};
 use super::forms::{Field, FormErrors, PageForm};
+use super::shared::choice::{Choice, state_choices};
 use crate::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use gateway_app::{AppError, ErrorCode};
 use gateway_app::events::{EventView, RegisterInput, RegistrationView, calendar_path};
-use gateway_core::merchant::UsState;
+use gateway_app::{AppError, ErrorCode};
 use gateway_core::user::Role;
 use serde::Deserialize;
 
@@ -83,23 +83,6 @@ pub struct SessionRow {
     pub title: Text,
     pub when: String,
     pub room: String,
-}
-
-/// A choice of a select or a radio group.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-pub fn state_choices(ctx: &Ctx, chosen: &str) -> Vec<Choice> {
-    UsState::all()
-        .map(|s| Choice {
-            value: s.as_str().to_string(),
-            label: format!("{} ({})", super::storefront::state_name(ctx, s.as_str()), s.as_str()),
-            selected: s.as_str() == chosen,
-        })
-        .collect()
 }
 
 #[derive(Template)]
@@ -197,10 +180,8 @@ async fn render_show(
         .autocomplete("organization"),
     ];
     let kind = form.kind.clone().unwrap_or_else(|| "prospect".into());
-    let kinds = ["merchant", "prospect"]
-        .iter()
-        .map(|k| Choice { value: k.to_string(), label: ctx.t(&format!("ev-kind-{k}")), selected: *k == kind })
-        .collect();
+    let kinds =
+        ["merchant", "prospect"].iter().map(|k| Choice::new(*k, ctx.t(&format!("ev-kind-{k}")), &kind)).collect();
     let page = ShowPage {
         c: ctx,
         event: EventCard::new(ctx, &e),
@@ -261,7 +242,7 @@ pub async fn registration(
     RawQuery(query): RawQuery,
 ) -> PageResult {
     let detail = s.app.registration_by_token(&token).await.or_page(&ctx)?;
-    let params = super::operator::query_params(query.as_deref());
+    let params = super::shared::url::query_params(query.as_deref());
     let done = match params.get("done").map(String::as_str) {
         Some("registered") => Some(ctx.t("ev-done-registered")),
         Some("cancelled") => Some(ctx.t("ev-done-cancelled")),

@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
-use gateway_app::{AppError, ErrorCode};
+use gateway_app::AppError;
 use serde::de::DeserializeOwned;
 
 /// A posted form whose CSRF token checked out, with the page context of the request.
@@ -88,7 +88,7 @@ impl FormErrors {
                 Ok(FormErrors::general(ctx.t("err-conflict")))
             }
             AppError::Refused(r) => {
-                let message = problem_message(ctx, r.code, None, r.remaining.as_deref());
+                let message = errors::problem_message(ctx, r.code, None, r.remaining.as_deref());
                 let fields = r.field.map(|f| vec![(f.clone(), field_message(ctx, &f, &r.message))]).unwrap_or_default();
                 Ok(FormErrors { fields, general: vec![message] })
             }
@@ -177,62 +177,4 @@ pub fn field_message(ctx: &Ctx, field: &str, message: &str) -> String {
         return ctx.t("err-required");
     }
     ctx.t_dynamic(&format!("err-field-{}", key_part(field)), "err-invalid")
-}
-
-/// A quote's or a refusal's problem, by its stable code, naming the product and the
-/// remaining quota where there is one.
-pub fn problem_message(ctx: &Ctx, code: ErrorCode, product: Option<&str>, remaining: Option<&str>) -> String {
-    let mut key = format!("problem-{code}");
-    if !super::i18n::has(ctx.locale, &key) {
-        return ctx.t("problem-other");
-    }
-    // Without the product or the amount its text names, a general variant if any.
-    let general = format!("{key}-general");
-    if product.is_none() && remaining.is_none() && super::i18n::has(ctx.locale, &general) {
-        key = general;
-    }
-    super::i18n::translate(
-        ctx.locale,
-        &key,
-        &[("product", product.unwrap_or("")), ("remaining", remaining.unwrap_or(""))],
-    )
-}
-
-/// Percent-encodes a query parameter's value.
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// A `next` target that stays on this site (a path, never `//host` or a URL).
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_stays_on_the_site() {
-        assert_eq!(safe_next(Some("/orders?x=1")), "/orders?x=1");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn encodes_query_values() {
-        assert_eq!(encode("/checkout?a=1&b=野"), "/checkout%3Fa%3D1%26b%3D%E9%87%8E");
-    }
 }

@@ -1,5 +1,6 @@
-//! The server-rendered pages: the storefront (Chinese by default) and, later, the
-//! merchant portal and operator console (English by default).
+//! The server-rendered pages. Each URL area owns its routes and handlers: the
+//! [`storefront`] (Chinese by default), the [`merchant`] portal and the [`operator`]
+//! console (English by default), and the public [`events`] and [`impact`] pages.
 //!
 //! Shared infrastructure, for every area:
 //! - [`context::Ctx`] — the extractor every page handler takes: language
@@ -14,8 +15,9 @@
 //! - `templates/base.html` — the layout (skip link, header, language switch, footer);
 //!   pages `{% extends "base.html" %}` and fill `title` and `content`.
 //! - [`errors`] — 403/404/… pages.
-//! - [`orders_view`] — what the order pages of every area share: the amounts table,
-//!   a buyer's line, the merchants' names.
+//! - [`shared`] — what several areas show: names, formatting, URLs, the order pages'
+//!   amounts table and lines, choices; and the bare answers for when no page context
+//!   exists.
 
 // A handler's error is the page it answers with (`Result<Response, Response>`): built
 // once per request on the way out, so its size (an http::Response, 128 bytes) costs
@@ -34,17 +36,15 @@ mod impact;
 pub mod locale;
 mod merchant;
 mod operator;
-pub mod orders_view;
 pub mod session;
 mod shared;
-pub mod sourcing;
 mod storefront;
 
 use crate::AppState;
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 
 /// What the pages need beyond the app: the CSRF key and the cookie policy.
 #[derive(Debug, Clone)]
@@ -59,33 +59,9 @@ pub struct WebState {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/{name}", get(assets::static_file))
-        .route("/", get(storefront::home::home))
-        .route("/products/{id}", get(storefront::product::product))
-        .route("/search", get(storefront::search::search))
-        .route("/class/{code}", get(storefront::search::class))
-        .route("/state/{code}", get(storefront::search::state))
-        .route("/cart", get(storefront::cart::show))
-        .route("/cart/items", post(storefront::cart::add))
-        .route("/cart/items/{product_id}", post(storefront::cart::update))
-        .route("/checkout", get(storefront::checkout::form).post(storefront::checkout::submit))
-        .route("/account/identity", get(storefront::identity::form).post(storefront::identity::submit))
-        .route("/orders", get(storefront::orders::list))
-        .route("/orders/{id}", get(storefront::orders::show))
-        .route("/orders/{id}/{action}", post(storefront::orders::act))
-        .route("/login", get(storefront::auth::login_form).post(storefront::auth::login))
-        .route("/signup", get(storefront::auth::signup_form).post(storefront::auth::signup))
-        .route("/logout", post(storefront::auth::logout))
+        .merge(storefront::routes())
         .route("/impact", get(impact::page))
-        .route("/merchant/headcount", get(impact::headcount::form).post(impact::headcount::submit))
         .merge(events::routes())
-        .route("/sourcing", get(sourcing::buyer_page))
-        .route("/sourcing/profile", post(sourcing::buyer_profile))
-        .route("/sourcing/requests", post(sourcing::buyer_post))
-        .route("/sourcing/{id}", get(sourcing::buyer_request))
-        .route("/sourcing/{id}/close", post(sourcing::buyer_close))
-        .route("/sourcing/{id}/threads/{merchant}", get(sourcing::buyer_thread))
-        .route("/sourcing/{id}/threads/{merchant}/messages", post(sourcing::buyer_message))
-        .route("/sourcing/{id}/threads/{merchant}/accept", post(sourcing::buyer_accept))
         .merge(merchant::routes())
         .merge(operator::routes())
 }

@@ -3,14 +3,13 @@
 //! value by state, kind and class, jobs three ways with their methods and sources,
 //! and the monthly history — charts as inline SVG, each with its data table. No
 //! JavaScript. The figures come from `App::impact`, which the JSON and CSV share.
-//!
-//! Also the merchants' yearly headcount form ([`headcount`]).
+//! (The merchants report their headcount in the portal, `/merchant/headcount`.)
 
 pub mod charts;
-pub mod headcount;
 
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use askama::Template;
 use axum::extract::State;
 use charts::{BLUE, BarChart, BarSpec, DARK_RED, Group, LineChart, LineSpec, SLATE, Table};
@@ -117,7 +116,7 @@ pub async fn page(State(s): State<AppState>, ctx: Ctx) -> PageResult {
 }
 
 fn state_name(ctx: &Ctx, code: &str) -> String {
-    crate::ui::storefront::state_name(ctx, code)
+    crate::ui::shared::names::state_name(ctx, code)
 }
 
 fn kind_name(ctx: &Ctx, kind: &str) -> String {

@@ -3,7 +3,7 @@
 //! academy/), in English with the Chinese terms a merchant meets, rendered to HTML
 //! once, when first shown.
 
-use super::{Chrome, Portal};
+use super::portal::{Chrome, Portal};
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult};
 use askama::Template;

@@ -2,9 +2,10 @@
 //! the five steps between signing up and selling to China, which are done, what each
 //! counted, and a link to the page where the rest is done.
 
-use super::{Chrome, Portal};
+use super::portal::{Chrome, Portal};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use askama::Template;
 use axum::extract::State;
 use gateway_app::export_ready::{ExportReadyView, ExportStep};

@@ -3,9 +3,10 @@
 //! concerns and through which path, each step with its status, why, what to do and
 //! where; the steps only the merchant can vouch for are confirmed with small forms.
 
-use super::{Chrome, Portal};
+use super::portal::{Chrome, Portal};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use crate::ui::forms::PageForm;
 use crate::ui::i18n::Locale;
 use askama::Template;
@@ -84,7 +85,7 @@ fn product_row(ctx: &Ctx, p: &ReadinessProductView) -> ProductRow {
         authority: p.category.as_ref().map(|c| ctx.t(&format!("food-authority-{}", c.authority))),
         authority_unconfirmed: p.category.as_ref().is_some_and(|c| !c.authority_confirmed),
         status_code: p.status,
-        status: super::product_status(ctx, p.status),
+        status: super::portal::product_status(ctx, p.status),
     }
 }
 

@@ -2,9 +2,10 @@
 //! way in (a merchant account); for a merchant, the business's approval status, what
 //! happens next, and the orders waiting to ship.
 
-use super::{Chrome, Portal, merchant_status};
+use super::portal::{Chrome, Portal, merchant_status};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult, SignedIn};
+use crate::ui::context::{Ctx, PageResult, SignedIn};
+use crate::ui::errors::OrPage;
 use crate::ui::forms::{Field, FormErrors, PageForm, signup_fields};
 use askama::Template;
 use axum::extract::{Query, State};

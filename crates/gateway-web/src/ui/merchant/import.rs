@@ -4,11 +4,11 @@
 //! file waits in the database between the two (gateway-app's import module), so the
 //! apply may land on any server.
 
-use super::{Chrome, Portal};
+use super::portal::{Chrome, Portal};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
 use crate::ui::csrf;
-use crate::ui::errors;
+use crate::ui::errors::{self, OrPage};
 use crate::ui::forms::PageForm;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};

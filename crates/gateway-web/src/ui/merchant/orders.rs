@@ -3,12 +3,14 @@
 //! order has it; shipping one (carrier and tracking number) and cancelling one that
 //! has not shipped.
 
+use super::portal::{Chrome, Portal, usd};
 use super::widgets::blank_is_required;
-use super::{Chrome, Portal, order_status, short_id, usd, utc_time};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
-use crate::ui::errors;
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::{self, OrPage};
 use crate::ui::forms::{FormErrors, PageForm};
+use crate::ui::shared::format::{short_id, utc};
+use crate::ui::shared::names::order_status;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -63,7 +65,7 @@ impl OrderCard {
             short_id: short_id(&o.id),
             status_code: o.status,
             status: order_status(ctx, o.status),
-            placed: utc_time(o.created_at),
+            placed: utc(o.created_at),
             lines: o
                 .lines
                 .iter()
@@ -82,7 +84,7 @@ impl OrderCard {
             ship_to: o.address.clone(),
             carrier: o.carrier.clone(),
             tracking_no: o.tracking_no.clone(),
-            shipped: o.shipped_at.map(utc_time),
+            shipped: o.shipped_at.map(utc),
             can_ship: o.status == OrderStatus::Paid.as_str(),
             can_cancel: o.status == OrderStatus::Paid.as_str(),
         }

@@ -3,12 +3,13 @@
 //! suggestion is offered with a button that puts it into the field, to be edited
 //! before saving (no script needed: the button re-sends the form, nothing is saved).
 
-use super::widgets::{Choice, Control, Input, Section, Select, Suggestion, blank_is_required, non_blank, whole_number};
-use super::{Chrome, Portal, listing_problem, product_status};
+use super::portal::{Chrome, Portal, listing_problem, product_status};
+use super::widgets::{Control, Input, Section, Select, Suggestion, blank_is_required, non_blank, whole_number};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
-use crate::ui::errors;
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::{self, OrPage};
 use crate::ui::forms::{FormErrors, PageForm};
+use crate::ui::shared::choice::Choice;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -2,11 +2,12 @@
 //! check's reasons, or withdrawn), stock, price in US dollars and in yuan at today's
 //! rate; and withdrawing a product from sale or offering it again.
 
-use super::{Chrome, Portal, listing_problem, product_status, usd};
+use super::portal::{Chrome, Portal, listing_problem, product_status, usd};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
-use crate::ui::errors;
-use crate::ui::forms::{PageForm, safe_next};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::{self, OrPage};
+use crate::ui::forms::PageForm;
+use crate::ui::shared::url::safe_next;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use gateway_app::pagination::PageQuery;

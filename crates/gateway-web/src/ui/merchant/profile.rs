@@ -1,11 +1,12 @@
 //! The business profile (SPEC 7): filled once after sign-up, then edited. A new
 //! profile waits for an operator's approval; the portal's home says where it stands.
 
-use super::widgets::{Choice, Control, Input, Section, Select, blank_is_required, non_blank, whole_number};
-use super::{Chrome, Portal};
+use super::portal::{Chrome, Portal};
+use super::widgets::{Control, Input, Section, Select, blank_is_required, non_blank, whole_number};
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult};
 use crate::ui::forms::{FormErrors, PageForm};
+use crate::ui::shared::choice::{Choice, state_choices};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +15,7 @@ use gateway_app::input::BilingualInput;
 use gateway_app::merchants::{MerchantInput, MerchantView};
 use gateway_app::{AppError, Principal};
 use gateway_core::MerchantId;
-use gateway_core::merchant::{Fulfilment, MerchantKind, UsState};
+use gateway_core::merchant::{Fulfilment, MerchantKind};
 use serde::Deserialize;
 
 /// The form as typed: every field text, so that whatever was sent comes back.
@@ -114,12 +115,7 @@ fn page<'a>(ctx: &'a Ctx, chrome: Option<Chrome>, f: &ProfileForm, errors: FormE
         .iter()
         .map(|&k| Choice::new(k, ctx.t_dynamic(&format!("merchant-kind-{k}"), "merchant-kind-farm"), &v(&f.kind)))
         .collect();
-    let states = UsState::all()
-        .map(|s| {
-            let name = ctx.t_dynamic(&format!("state-{s}"), "state-unknown");
-            Choice::new(s.as_str(), format!("{name} ({s})"), &v(&f.state))
-        })
-        .collect();
+    let states = state_choices(ctx, &v(&f.state));
     let exported = v(&f.exported_before);
     let fulfilment = v(&f.fulfilment);
     let business = vec![

@@ -1,9 +1,11 @@
 //! The sales summary in US dollars: totals, by status, by month (the last twelve,
 //! UTC) and the best sellers, all computed by gateway-app.
 
-use super::{Chrome, Portal, order_status, usd};
+use super::portal::{Chrome, Portal, usd};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
+use crate::ui::shared::names::order_status;
 use askama::Template;
 use axum::extract::State;
 use gateway_app::sales::{Figures, SalesSummary};

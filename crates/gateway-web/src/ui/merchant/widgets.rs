@@ -4,6 +4,7 @@
 
 use crate::ui::context::Ctx;
 use crate::ui::forms::{FormErrors, setters};
+use crate::ui::shared::choice::Choice;
 
 /// A text input, or a text area when `multiline` (templates/merchant/input.html).
 #[derive(Debug, Clone)]
@@ -95,25 +96,6 @@ fn described_by(name: &str, error: bool, problems: bool, hint: bool) -> String {
         ids.push(format!("{name}-hint"));
     }
     ids.join(" ")
-}
-
-/// One option of a select or a radio group.
-#[derive(Debug, Clone)]
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    /// A line under a radio's label.
-    pub hint: String,
-    pub selected: bool,
-}
-
-impl Choice {
-    pub fn new(value: impl Into<String>, label: String, current: &str) -> Self {
-        let value = value.into();
-        Choice { selected: value == current, value, label, hint: String::new() }
-    }
-
-    setters!(hint: String);
 }
 
 /// A select (templates/merchant/select.html) or a radio group (radios.html).

@@ -3,18 +3,20 @@
 //! the check-in form for the door, the registrations by US state and the list of
 //! registrations.
 
-use super::{query_params, utc};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
-use crate::ui::errors;
-use crate::ui::events::{Choice, EventCard, state_choices};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::{self, OrPage};
+use crate::ui::events::EventCard;
 use crate::ui::forms::{Field, FormErrors, PageForm};
+use crate::ui::shared::choice::{Choice, state_choices};
+use crate::ui::shared::format::utc;
+use crate::ui::shared::url::query_params;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use gateway_app::{AppError, ErrorCode};
 use gateway_app::events::{CheckInInput, EventInput, RegistrationListQuery, SessionInput};
 use gateway_app::input::BilingualInput;
+use gateway_app::{AppError, ErrorCode};
 use gateway_core::event::UsTimeZone;
 use std::collections::HashMap;
 
@@ -157,9 +159,7 @@ async fn render_list(
         Field::new("capacity", ctx.t("ev-op-capacity"), value("capacity"), &errors).inputmode("numeric"),
     ];
     let zone = form.get("time_zone").cloned().unwrap_or_else(|| "America/Detroit".into());
-    let zones = UsTimeZone::all()
-        .map(|z| Choice { value: z.name().into(), label: z.name().replace('_', " "), selected: z.name() == zone })
-        .collect();
+    let zones = UsTimeZone::all().map(|z| Choice::new(z.name(), z.name().replace('_', " "), &zone)).collect();
     let sessions = (0..SESSION_ROWS)
         .map(|i| {
             let key = |f: &str| value(&format!("sessions[{i}].{f}"));
@@ -233,7 +233,7 @@ async fn render_event(
     let states = by_state
         .states
         .iter()
-        .map(|r| state_row(r.state.clone(), crate::ui::storefront::state_name(ctx, &r.state), r))
+        .map(|r| state_row(r.state.clone(), crate::ui::shared::names::state_name(ctx, &r.state), r))
         .collect();
     let registrations = page
         .items
@@ -293,10 +293,10 @@ pub async fn check_in(State(s): State<AppState>, Path(id): Path<String>, form: P
     let id = errors::page_id(&ctx, &id)?;
     let code = form.data.code.unwrap_or_default();
     match s.app.check_in(&who, id, CheckInInput { code: Some(code.clone()) }).await {
-        Ok(r) => {
-            Ok(ctx
-                .redirect(&format!("/operator/events/{id}?done=checked_in&name={}", crate::ui::forms::encode(&r.name))))
-        }
+        Ok(r) => Ok(ctx.redirect(&format!(
+            "/operator/events/{id}?done=checked_in&name={}",
+            crate::ui::shared::url::encode(&r.name)
+        ))),
         Err(error) => {
             let (message, status) = match &error {
                 AppError::NotFound(_) => (ctx.t("ev-op-code-unknown"), StatusCode::NOT_FOUND),

@@ -3,7 +3,8 @@
 //! The merchant sees its own checklist at `/merchant/export-ready`.
 
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use askama::Template;
 use axum::extract::State;
 use gateway_app::export_ready::ExportReadySummary;

@@ -2,10 +2,12 @@
 //! by started 500 g, bonded flat. Quotes and checkouts use a new tariff at once;
 //! placed orders keep the freight they were charged.
 
-use super::{query_params, utc};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use crate::ui::forms::{Field, FormErrors, PageForm};
+use crate::ui::shared::format::utc;
+use crate::ui::shared::url::query_params;
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;

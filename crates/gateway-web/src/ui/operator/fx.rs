@@ -1,10 +1,12 @@
 //! The USD→CNY rate (SPEC 2): the one in force, and a form to set a new one. Every
 //! price shown from then on uses it; placed orders keep the rate they were priced at.
 
-use super::{query_params, utc};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use crate::ui::forms::{Field, FormErrors, PageForm};
+use crate::ui::shared::format::utc;
+use crate::ui::shared::url::query_params;
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;

@@ -4,13 +4,16 @@
 //! machine — approve, reject, suspend, reinstate — as buttons where the state allows
 //! them (the app has the final word).
 
-use super::{ActionForm, Tab, back_with_done, merchant_status, order_status, query_params, short_id, utc};
+use super::console::{ActionForm, Tab, back_with_done, merchant_status};
 use crate::AppState;
 use crate::extract::path_id;
-use crate::ui::context::{Ctx, OrPage, PageResult};
-use crate::ui::errors;
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::{self, OrPage};
 use crate::ui::forms::{FormErrors, PageForm};
-use crate::ui::storefront::state_name;
+use crate::ui::shared::format::{short_id, utc};
+use crate::ui::shared::names::order_status;
+use crate::ui::shared::names::state_name;
+use crate::ui::shared::url::query_params;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;

@@ -3,13 +3,16 @@
 //! at, the address, carrier and tracking, the payment), and the two actions SPEC 6
 //! gives an operator: confirm delivery of a shipped order, return a delivered one.
 
-use super::{ActionForm, Tab, back_with_done, order_status, query_params, short_id, utc, with_param};
+use super::console::{ActionForm, Tab, back_with_done, with_param};
 use crate::AppState;
 use crate::extract::path_id;
-use crate::ui::context::{Ctx, OrPage, PageResult};
-use crate::ui::errors;
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::{self, OrPage};
 use crate::ui::forms::{FormErrors, PageForm};
-use crate::ui::orders_view::{self, Amounts};
+use crate::ui::shared::format::{short_id, utc};
+use crate::ui::shared::names::order_status;
+use crate::ui::shared::orders_view::{self, Amounts};
+use crate::ui::shared::url::query_params;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;

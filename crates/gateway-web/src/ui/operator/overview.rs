@@ -1,9 +1,12 @@
 //! The console's first page: merchants waiting for approval (the daily task), orders
 //! per status, and the FX rate and freight tariff in force, each linking on.
 
-use super::{Tab, merchant_status, order_status, utc};
+use super::console::{Tab, merchant_status};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
+use crate::ui::shared::format::utc;
+use crate::ui::shared::names::order_status;
 use askama::Template;
 use axum::extract::State;
 use gateway_app::admin::FreightView;

@@ -3,10 +3,11 @@
 //! Each change re-runs the listing check of the products the line covers at once,
 //! and the page says how many changed.
 
-use super::query_params;
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use crate::ui::forms::{Field, FormErrors, PageForm};
+use crate::ui::shared::url::query_params;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -140,7 +141,7 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<LineForm>) -> Page
     match result {
         Ok(change) => Ok(ctx.redirect(&format!(
             "/operator/positive-list?saved={}&changed={}",
-            crate::ui::forms::encode(&prefix),
+            crate::ui::shared::url::encode(&prefix),
             change.products_changed
         ))),
         Err(error) => {
@@ -156,7 +157,7 @@ pub async fn remove(State(s): State<AppState>, Path(prefix): Path<String>, form:
     let change = s.app.delete_positive_list_entry(&who, &prefix).await.or_page(&ctx)?;
     Ok(ctx.redirect(&format!(
         "/operator/positive-list?removed={}&changed={}",
-        crate::ui::forms::encode(&prefix),
+        crate::ui::shared::url::encode(&prefix),
         change.products_changed
     )))
 }

@@ -5,7 +5,8 @@
 //! itself rather than a redirect; it carries a CSRF token like every console form.
 
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use crate::ui::forms::{Field, FormErrors, PageForm};
 use askama::Template;
 use axum::extract::State;

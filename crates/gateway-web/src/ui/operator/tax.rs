@@ -4,12 +4,12 @@
 //! Saving re-runs the listing check of every product in the class at once — taking
 //! a class off the positive list blocks its products — and says how many changed.
 
-use super::query_params;
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
-use crate::ui::errors;
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::{self, OrPage};
 use crate::ui::forms::{Field, FormErrors, PageForm};
 use crate::ui::shared::format::percent;
+use crate::ui::shared::url::query_params;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;

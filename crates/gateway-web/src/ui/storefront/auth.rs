@@ -4,7 +4,8 @@
 
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult, SignedIn};
-use crate::ui::forms::{Field, FormErrors, PageForm, safe_next, signup_fields};
+use crate::ui::forms::{Field, FormErrors, PageForm, signup_fields};
+use crate::ui::shared::url::safe_next;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

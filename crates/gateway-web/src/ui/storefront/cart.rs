@@ -2,19 +2,20 @@
 //! translated, quantities to change. The cart lives in the database; this browser
 //! keeps its id in a cookie, and a consumer who signs in takes it over.
 
-use super::{Amounts, name};
 use crate::AppState;
 use crate::extract::path_id;
-use crate::ui::context::{Ctx, OrPage, PageResult, Text};
-use crate::ui::errors;
-use crate::ui::forms::{FormErrors, PageForm, problem_message};
-use crate::ui::orders_view::BuyerLine;
+use crate::ui::context::{Ctx, PageResult, Text};
+use crate::ui::errors::{self, OrPage, problem_message};
+use crate::ui::forms::{FormErrors, PageForm};
+use crate::ui::shared::names::name;
+use crate::ui::shared::orders_view::Amounts;
+use crate::ui::shared::orders_view::BuyerLine;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gateway_app::{AppError, ErrorCode};
 use gateway_app::carts::{CartItemInput, MAX_QUANTITY, QuoteView};
+use gateway_app::{AppError, ErrorCode};
 use gateway_core::{CartId, ProductId};
 use serde::Deserialize;
 

@@ -4,7 +4,8 @@
 
 use super::cart::{QuoteSummary, current_cart};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult};
+use crate::ui::context::{Ctx, PageResult};
+use crate::ui::errors::OrPage;
 use crate::ui::forms::{Field, FormErrors, PageForm};
 use askama::Template;
 use axum::extract::State;

@@ -1,8 +1,10 @@
 //! The home page: the newest products for sale, and the states that sell.
 
-use super::{Amounts, name, state_name, title};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult, Text};
+use crate::ui::context::{Ctx, PageResult, Text};
+use crate::ui::errors::OrPage;
+use crate::ui::shared::names::{name, state_name, title};
+use crate::ui::shared::orders_view::Amounts;
 use askama::Template;
 use axum::extract::State;
 use gateway_app::storefront::ProductCard;

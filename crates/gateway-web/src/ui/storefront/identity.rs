@@ -3,7 +3,8 @@
 
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult};
-use crate::ui::forms::{Field, FormErrors, PageForm, safe_next};
+use crate::ui::forms::{Field, FormErrors, PageForm};
+use crate::ui::shared::url::safe_next;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

@@ -1,13 +1,15 @@
 //! The consumer's orders: the list (newest first) and each order with its status,
 //! carrier and tracking number, and the actions its status allows.
 
-use super::{Amounts, name};
 use crate::AppState;
 use crate::extract::path_id;
-use crate::ui::context::{Ctx, OrPage, PageResult, Text};
-use crate::ui::errors;
+use crate::ui::context::{Ctx, PageResult, Text};
+use crate::ui::errors::{self, OrPage};
 use crate::ui::forms::{FormErrors, PageForm};
-use crate::ui::orders_view::{self, BuyerLine};
+use crate::ui::shared::format::short_id;
+use crate::ui::shared::names::name;
+use crate::ui::shared::orders_view::Amounts;
+use crate::ui::shared::orders_view::{self, BuyerLine};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -53,7 +55,7 @@ impl OrderSummary {
         let a = &o.address;
         OrderSummary {
             id: o.id.clone(),
-            short_id: o.id.chars().rev().take(8).collect::<String>().chars().rev().collect(),
+            short_id: short_id(&o.id),
             merchant,
             status_code,
             status: ctx.t_dynamic(&format!("order-status-{status_code}"), "order-status-other"),

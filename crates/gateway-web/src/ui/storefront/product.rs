@@ -1,11 +1,12 @@
 //! A product's page: title, landed price of one unit (tax included) with its
 //! breakdown, origin, the merchant and its story, stock, and the add-to-cart form.
 
-use super::{Amounts, name, state_name, title};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult, Text};
-use crate::ui::errors;
+use crate::ui::context::{Ctx, PageResult, Text};
+use crate::ui::errors::{self, OrPage};
 use crate::ui::forms::FormErrors;
+use crate::ui::shared::names::{name, state_name, title};
+use crate::ui::shared::orders_view::Amounts;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

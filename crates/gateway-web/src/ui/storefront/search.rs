@@ -10,11 +10,12 @@
 //! is labelled with. Showing only the goods price would undersell the real cost by
 //! 15–40 %; showing only the landed price would make the filter look wrong.
 
-use super::{name, state_name, title};
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, PageResult, Text};
-use crate::ui::errors;
-use crate::ui::forms::{Field, FormErrors, encode};
+use crate::ui::context::{Ctx, PageResult, Text};
+use crate::ui::errors::{self, OrPage};
+use crate::ui::forms::{Field, FormErrors};
+use crate::ui::shared::names::{name, state_name, title};
+use crate::ui::shared::url::encode;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -155,8 +156,9 @@ impl Card {
     }
 }
 
-/// A choice of a select, or a facet link.
-pub struct Choice {
+/// An option of the search form, or a facet link: with how many hits it leads to and
+/// the search URL that picks it (the storefront's facets are links, not form fields).
+pub struct Facet {
     pub value: String,
     pub label: String,
     pub count: Option<u64>,
@@ -186,13 +188,13 @@ pub struct SearchPage<'a> {
     pub open: bool,
     pub show_class_filter: bool,
     pub show_state_filter: bool,
-    pub class_choices: Vec<Choice>,
-    pub state_choices: Vec<Choice>,
-    pub sort_choices: Vec<Choice>,
-    pub class_facets: Vec<Choice>,
-    pub state_facets: Vec<Choice>,
+    pub class_choices: Vec<Facet>,
+    pub state_choices: Vec<Facet>,
+    pub sort_choices: Vec<Facet>,
+    pub class_facets: Vec<Facet>,
+    pub state_facets: Vec<Facet>,
     /// Links to every class's page, offered when nothing was found.
-    pub class_links: Vec<Choice>,
+    pub class_links: Vec<Facet>,
     pub total: usize,
     pub cards: Vec<Card>,
     pub pager: Option<Pager>,
@@ -306,7 +308,7 @@ fn build<'a>(
     // the states that have matches (plus the chosen one, so it stays visible).
     let class_choices = classes
         .iter()
-        .map(|c| Choice {
+        .map(|c| Facet {
             value: c.code.clone(),
             label: short_class(ctx, c),
             count: counts(class_facets_view, &c.code),
@@ -319,9 +321,9 @@ fn build<'a>(
     if UsState::parse(&filters.state).is_ok() && !state_codes.contains(&filters.state) {
         state_codes.push(filters.state.clone());
     }
-    let mut state_choices: Vec<Choice> = state_codes
+    let mut state_choices: Vec<Facet> = state_codes
         .iter()
-        .map(|code| Choice {
+        .map(|code| Facet {
             value: code.clone(),
             label: state_name(ctx, code),
             count: counts(state_facets_view, code),
@@ -332,7 +334,7 @@ fn build<'a>(
     state_choices.sort_by(|a, b| a.label.cmp(&b.label));
     let sort_choices = SORTS
         .iter()
-        .map(|&code| Choice {
+        .map(|&code| Facet {
             value: code.to_string(),
             label: ctx.t_dynamic(&format!("search-sort-{code}"), "search-sort-relevance"),
             count: None,
@@ -344,11 +346,11 @@ fn build<'a>(
     // Facet links: on a class's page another class is another class's page; on a
     // state's page likewise; elsewhere a link sets the filter.
     let path = action.clone();
-    let class_facets: Vec<Choice> = class_facets_view
+    let class_facets: Vec<Facet> = class_facets_view
         .map(|facets| {
             facets
                 .iter()
-                .map(|f| Choice {
+                .map(|f| Facet {
                     value: f.value.clone(),
                     label: class_name(ctx, classes, &f.value),
                     count: Some(f.count),
@@ -361,11 +363,11 @@ fn build<'a>(
                 .collect()
         })
         .unwrap_or_default();
-    let state_facets: Vec<Choice> = state_facets_view
+    let state_facets: Vec<Facet> = state_facets_view
         .map(|facets| {
             facets
                 .iter()
-                .map(|f| Choice {
+                .map(|f| Facet {
                     value: f.value.clone(),
                     label: state_name(ctx, &f.value),
                     count: Some(f.count),
@@ -380,7 +382,7 @@ fn build<'a>(
         .unwrap_or_default();
     let class_links = classes
         .iter()
-        .map(|c| Choice {
+        .map(|c| Facet {
             value: c.code.clone(),
             label: short_class(ctx, c),
             count: None,

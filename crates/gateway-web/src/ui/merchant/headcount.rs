@@ -4,11 +4,11 @@
 //! employees at sign-up. Inside the merchant portal (English by default, its header
 //! and navigation), with a template of its own.
 
+use super::portal::{Chrome, Portal};
+use super::widgets::{blank_is_required, whole_number};
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult};
 use crate::ui::forms::{Field, FormErrors, PageForm};
-use crate::ui::merchant::widgets::{blank_is_required, whole_number};
-use crate::ui::merchant::{Chrome, Portal};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -31,7 +31,7 @@ pub struct ReportRow {
 }
 
 #[derive(Template)]
-#[template(path = "impact/headcount.html")]
+#[template(path = "merchant/headcount.html")]
 pub struct HeadcountForm<'a> {
     pub c: &'a Ctx,
     pub chrome: Chrome,

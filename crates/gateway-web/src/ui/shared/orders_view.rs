@@ -5,8 +5,9 @@
 //! built once here and an area keeps only what it shows differently.
 
 use crate::AppState;
-use crate::ui::context::{Ctx, OrPage, Text};
-use crate::ui::storefront::title;
+use crate::ui::context::{Ctx, Text};
+use crate::ui::errors::OrPage;
+use crate::ui::shared::names::title;
 use axum::response::Response;
 use gateway_app::carts::{AmountsView, QuoteOrderView};
 use gateway_app::merchants::DisplayNameView;
