@@ -60,14 +60,15 @@ pub struct LoginInput {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: UserId,
     pub email: String,
     pub role: String,
 }
 
 impl From<&User> for UserView {
     fn from(u: &User) -> Self {
-        UserView { id: u.id.to_string(), email: u.email.clone(), role: u.role.as_str().to_string() }
+        UserView { id: u.id, email: u.email.clone(), role: u.role.as_str().to_string() }
     }
 }
 

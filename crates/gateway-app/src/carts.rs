@@ -22,7 +22,8 @@ pub const MAX_CART_ITEMS: usize = 100;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CartCreated {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: CartId,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -213,7 +214,7 @@ impl App {
     pub async fn create_cart(&self, who: Option<&Principal>) -> AppResult<CartCreated> {
         let id = CartId::new();
         self.store.create_cart(id, who.map(|p| p.user_id), gateway_core::clock::now()).await?;
-        Ok(CartCreated { id: id.to_string() })
+        Ok(CartCreated { id })
     }
 
     /// The cart, if `who` may use it. A signed-in consumer who opens an owner-less

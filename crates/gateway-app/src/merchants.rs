@@ -9,7 +9,7 @@ use gateway_core::merchant::{
 };
 use gateway_core::text::{Bilingual, bounded};
 use gateway_core::user::Role;
-use gateway_core::{MerchantId, Validation};
+use gateway_core::{MerchantId, UserId, Validation};
 use gateway_store::{Merchant, MerchantProfile, NewMerchant, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +46,8 @@ pub struct DisplayNameView {
 /// merchant's owner and operators.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MerchantView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: MerchantId,
     pub legal_name: String,
     pub display_name: DisplayNameView,
     pub kind: &'static str,
@@ -71,13 +72,14 @@ pub struct MerchantView {
     pub food_registration_no: Option<Option<String>>,
     /// Private.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub owner_id: Option<UserId>,
 }
 
 impl MerchantView {
     pub fn new(m: Merchant, private: bool) -> Self {
         MerchantView {
-            id: m.id.to_string(),
+            id: m.id,
             legal_name: m.profile.legal_name,
             display_name: DisplayNameView { en: m.profile.display_name_en, zh: m.profile.display_name_zh },
             kind: m.profile.kind.as_str(),
@@ -91,7 +93,7 @@ impl MerchantView {
             employees: private.then_some(m.profile.employees),
             exported_before: private.then_some(m.profile.exported_before),
             food_registration_no: private.then_some(m.profile.food_registration_no),
-            owner_id: private.then(|| m.owner_id.to_string()),
+            owner_id: private.then_some(m.owner_id),
         }
     }
 }

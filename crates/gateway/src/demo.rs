@@ -80,7 +80,7 @@ pub async fn load(app: &App, admin_email: Option<&str>) -> anyhow::Result<DemoLo
         let owner = user(app, &m.email, Role::Merchant).await?;
         let input: MerchantInput = serde_json::from_value(m.profile.clone()).context("demo merchant")?;
         let merchant = app.create_merchant(&owner, input).await.map_err(app_err(&m.email))?;
-        let id: MerchantId = merchant.id.parse().map_err(|_| anyhow!("merchant id"))?;
+        let id: MerchantId = merchant.id;
         for p in &m.products {
             let input: ProductInput = serde_json::from_value(p.clone()).context("demo product")?;
             app.create_product(&owner, id, input).await.map_err(app_err(&m.email))?;

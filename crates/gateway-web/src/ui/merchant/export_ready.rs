@@ -84,6 +84,6 @@ fn page<'a>(ctx: &'a Ctx, portal: &Portal, view: &ExportReadyView) -> ExportRead
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let portal = Portal::load(&s, &ctx).await?;
-    let view = s.app.export_ready(&portal.who, portal.id).await.or_page(&ctx)?;
+    let view = s.app.export_ready(&portal.who, portal.merchant.id).await.or_page(&ctx)?;
     Ok(ctx.render(&page(&ctx, &portal, &view)))
 }

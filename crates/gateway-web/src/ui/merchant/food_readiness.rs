@@ -147,7 +147,7 @@ fn page<'a>(ctx: &'a Ctx, portal: &Portal, view: FoodReadinessView, notice: Opti
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<Shown>) -> PageResult {
     let portal = Portal::load(&s, &ctx).await?;
-    let view = s.app.food_readiness(&portal.who, portal.id).await.or_page(&ctx)?;
+    let view = s.app.food_readiness(&portal.who, portal.merchant.id).await.or_page(&ctx)?;
     let notice = match q.changed.as_deref() {
         Some("confirmed") => Some(ctx.t("food-confirmed")),
         Some("withdrawn") => Some(ctx.t("food-withdrawn")),
@@ -168,7 +168,7 @@ pub async fn confirm(State(s): State<AppState>, Path(step): Path<String>, form: 
     let portal = Portal::load(&s, &ctx).await?;
     let confirmed = data.confirmed.as_deref() == Some("true");
     let input = AcknowledgeInput { confirmed: Some(confirmed) };
-    s.app.acknowledge_food_step(&portal.who, portal.id, &step, input).await.or_page(&ctx)?;
+    s.app.acknowledge_food_step(&portal.who, portal.merchant.id, &step, input).await.or_page(&ctx)?;
     let changed = if confirmed { "confirmed" } else { "withdrawn" };
     Ok(ctx.redirect(&format!("{PATH}?changed={changed}#step-{step}")))
 }

@@ -105,7 +105,7 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<Submitted>) -> Pag
     let portal = Portal::load(&s, &ctx).await?;
     let year = data.year.clone().unwrap_or_default();
     let input = HeadcountInput { employees: Some(whole_number(data.employees.as_deref())) };
-    match s.app.report_headcount(&portal.who, portal.id, &year, input).await {
+    match s.app.report_headcount(&portal.who, portal.merchant.id, &year, input).await {
         Ok(saved) => Ok(ctx.redirect(&format!("{PATH}?saved={}", saved.year))),
         Err(error) => {
             let mut errors = FormErrors::from_app(&ctx, error)?;

@@ -10,8 +10,8 @@ use crate::ui::forms::{Field, FormErrors, PageForm, signup_fields};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use gateway_app::Principal;
 use gateway_app::auth::SignupInput;
-use gateway_app::{AppError, Principal};
 use gateway_core::user::Role;
 use serde::Deserialize;
 
@@ -58,10 +58,10 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx, Query(q): Query<HomeQuery
         return Ok(ctx.render(&LandingPage { c: &ctx }));
     }
     let portal = Portal::load(&s, &ctx).await?;
-    let counts = s.app.order_counts(&portal.who, portal.id).await.or_page(&ctx)?;
+    let counts = s.app.order_counts(&portal.who, portal.merchant.id).await.or_page(&ctx)?;
     let to_ship = counts.iter().find(|c| c.status == "paid").map_or(0, |c| c.orders);
     let status_code = portal.merchant.status;
-    let food = s.app.food_readiness(&portal.who, portal.id).await.or_page(&ctx)?;
+    let food = s.app.food_readiness(&portal.who, portal.merchant.id).await.or_page(&ctx)?;
     let food_readiness = (food.applies || food.kind == "farm").then(|| FoodProgress {
         text: if food.applies {
             ctx.t2("portal-food-readiness", "done", food.done, "applicable", food.applicable)
@@ -118,8 +118,7 @@ pub async fn signup(State(s): State<AppState>, form: PageForm<SignupForm>) -> Pa
     let input = SignupInput { email: data.email, password: data.password, role: Some(Role::Merchant.as_str().into()) };
     match s.app.signup(input).await {
         Ok(session) => {
-            let Ok(user_id) = session.user.id.parse() else { return Err(ctx.fail(AppError::Unauthorized)) };
-            let principal = Principal { user_id, role: Role::Merchant };
+            let principal = Principal { user_id: session.user.id, role: Role::Merchant };
             ctx.sign_in(&session.token, session.expires_at, SignedIn { principal, email: session.user.email });
             Ok(ctx.redirect("/merchant/profile"))
         }

@@ -62,7 +62,7 @@ pub async fn upload(State(s): State<AppState>, ctx: Ctx, mut multipart: Multipar
             &page(&ctx, &portal, None, Some(ctx.t("import-no-file"))),
         ));
     };
-    match s.app.preview_shopify_upload(&portal.who, portal.id, file.to_vec()).await {
+    match s.app.preview_shopify_upload(&portal.who, portal.merchant.id, file.to_vec()).await {
         Ok(report) => Ok(ctx.render(&page(&ctx, &portal, Some(report), None))),
         Err(AppError::Validation(errors)) => {
             let message = errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; ");
@@ -80,6 +80,6 @@ pub async fn apply(State(s): State<AppState>, Path(id): Path<String>, form: Page
     let ctx = form.ctx;
     let portal = Portal::load(&s, &ctx).await?;
     let id: ImportId = errors::page_id(&ctx, &id)?;
-    let report = s.app.apply_shopify_upload(&portal.who, portal.id, id).await.or_page(&ctx)?;
+    let report = s.app.apply_shopify_upload(&portal.who, portal.merchant.id, id).await.or_page(&ctx)?;
     Ok(ctx.render(&page(&ctx, &portal, Some(report), None)))
 }

@@ -124,12 +124,12 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let Some(&status) = OrderStatus::CODES.iter().find(|c| **c == wanted) else {
         return Err(errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"));
     };
-    let counts = s.app.order_counts(&portal.who, portal.id).await.or_page(&ctx)?;
+    let counts = s.app.order_counts(&portal.who, portal.merchant.id).await.or_page(&ctx)?;
     let page = s
         .app
         .merchant_orders_in_status(
             &portal.who,
-            portal.id,
+            portal.merchant.id,
             status,
             &PageQuery { limit: Some(PAGE_SIZE), cursor: q.cursor },
         )

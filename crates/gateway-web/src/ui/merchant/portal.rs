@@ -8,13 +8,11 @@ use crate::ui::context::Ctx;
 use axum::response::Response;
 use gateway_app::merchants::MerchantView;
 use gateway_app::{AppError, Principal};
-use gateway_core::MerchantId;
 
 /// The signed-in merchant user and their business.
 pub struct Portal {
     pub who: Principal,
     pub merchant: MerchantView,
-    pub id: MerchantId,
     /// Unread notifications (buyer requests, messages), counted in the navigation.
     pub unread: i64,
 }
@@ -35,9 +33,8 @@ impl Portal {
         let who = ctx.require_merchant()?.clone();
         match s.app.my_merchant(&who).await {
             Ok(merchant) => {
-                let Ok(id) = merchant.id.parse() else { return Err(ctx.fail(AppError::NotFound("merchant"))) };
                 let unread = s.app.unread_notifications(&who).await.map_err(|e| ctx.fail(e))?;
-                Ok(Portal { who, merchant, id, unread })
+                Ok(Portal { who, merchant, unread })
             }
             Err(AppError::NotFound(_)) => Err(ctx.redirect("/merchant/profile")),
             Err(other) => Err(ctx.fail(other)),

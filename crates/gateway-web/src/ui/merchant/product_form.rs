@@ -370,7 +370,7 @@ pub async fn create(State(s): State<AppState>, form: PageForm<ProductForm>) -> P
     if data.intent.as_deref() == Some("suggest") {
         return suggest(&s, &ctx, &portal, None, data).await;
     }
-    match s.app.create_product(&portal.who, portal.id, data.input()).await {
+    match s.app.create_product(&portal.who, portal.merchant.id, data.input()).await {
         Ok(p) => Ok(ctx.redirect(&format!("/merchant/products/{}?saved=1", p.id))),
         Err(error) => {
             let mut errors = FormErrors::from_app(&ctx, error)?;

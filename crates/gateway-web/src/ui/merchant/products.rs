@@ -81,7 +81,11 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let portal = Portal::load(&s, &ctx).await?;
     let page = s
         .app
-        .list_merchant_products(Some(&portal.who), portal.id, &PageQuery { limit: Some(PAGE_SIZE), cursor: q.cursor })
+        .list_merchant_products(
+            Some(&portal.who),
+            portal.merchant.id,
+            &PageQuery { limit: Some(PAGE_SIZE), cursor: q.cursor },
+        )
         .await
         .or_page(&ctx)?;
     let notice = q.changed.as_deref().map(|status| ctx.t1("product-now", "status", product_status(&ctx, status)));

@@ -252,9 +252,7 @@ async fn current(s: &AppState, ctx: &Ctx) -> Result<(Principal, Option<MerchantV
 }
 
 fn chrome_of(ctx: &Ctx, who: &Principal, merchant: Option<MerchantView>) -> Option<Chrome> {
-    let merchant = merchant?;
-    let id = merchant.id.parse().ok()?;
-    Some(Portal { who: who.clone(), merchant, id, unread: 0 }.chrome(ctx, "/merchant/profile"))
+    Some(Portal { who: who.clone(), merchant: merchant?, unread: 0 }.chrome(ctx, "/merchant/profile"))
 }
 
 pub async fn form(State(s): State<AppState>, ctx: Ctx) -> PageResult {
@@ -268,7 +266,7 @@ pub async fn form(State(s): State<AppState>, ctx: Ctx) -> PageResult {
 pub async fn submit(State(s): State<AppState>, form: PageForm<ProfileForm>) -> PageResult {
     let PageForm { ctx, data } = form;
     let (who, merchant) = current(&s, &ctx).await?;
-    let existing: Option<MerchantId> = merchant.as_ref().and_then(|m| m.id.parse().ok());
+    let existing: Option<MerchantId> = merchant.as_ref().map(|m| m.id);
     let result = match existing {
         Some(id) => s.app.update_merchant(&who, id, data.input()).await.map(|_| "saved"),
         None => s.app.create_merchant(&who, data.input()).await.map(|_| "created"),

@@ -80,6 +80,6 @@ fn page<'a>(ctx: &'a Ctx, chrome: Chrome, s: &SalesSummary) -> SalesPage<'a> {
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx) -> PageResult {
     let portal = Portal::load(&s, &ctx).await?;
-    let summary = s.app.sales_summary(&portal.who, portal.id).await.or_page(&ctx)?;
+    let summary = s.app.sales_summary(&portal.who, portal.merchant.id).await.or_page(&ctx)?;
     Ok(ctx.render(&page(&ctx, portal.chrome(&ctx, "/merchant/sales"), &summary)))
 }

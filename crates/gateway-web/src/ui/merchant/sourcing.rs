@@ -98,7 +98,7 @@ async fn merchant_thread_page(
     message: String,
 ) -> PageResult {
     let portal = Portal::load(s, ctx).await?;
-    let thread = s.app.sourcing_thread(&portal.who, id_of(ctx, id)?, portal.id).await.or_page(ctx)?;
+    let thread = s.app.sourcing_thread(&portal.who, id_of(ctx, id)?, portal.merchant.id).await.or_page(ctx)?;
     let offer = offer.unwrap_or_else(|| match &thread.offer {
         Some(o) => OfferForm {
             unit_price_usd: Some(o.unit_price_usd.clone()),
@@ -154,7 +154,7 @@ pub async fn merchant_message(
     let PageForm { ctx, data } = form;
     let portal = Portal::load(&s, &ctx).await?;
     let input = MessageInput { body: data.body.clone() };
-    match s.app.post_thread_message(&portal.who, id_of(&ctx, &id)?, portal.id, input).await {
+    match s.app.post_thread_message(&portal.who, id_of(&ctx, &id)?, portal.merchant.id, input).await {
         Ok(_) => Ok(ctx.redirect(&format!("{MERCHANT_PATH}/{id}#messages"))),
         Err(e) => {
             let errors = FormErrors::from_app(&ctx, e)?;
@@ -166,6 +166,6 @@ pub async fn merchant_message(
 pub async fn merchant_accept(State(s): State<AppState>, Path(id): Path<String>, form: PageForm<Empty>) -> PageResult {
     let PageForm { ctx, .. } = form;
     let portal = Portal::load(&s, &ctx).await?;
-    s.app.accept_contacts(&portal.who, id_of(&ctx, &id)?, portal.id).await.or_page(&ctx)?;
+    s.app.accept_contacts(&portal.who, id_of(&ctx, &id)?, portal.merchant.id).await.or_page(&ctx)?;
     Ok(ctx.redirect(&format!("{MERCHANT_PATH}/{id}#contacts")))
 }

@@ -69,7 +69,7 @@ impl MerchantCard {
                 .collect()
         };
         MerchantCard {
-            id: m.id.clone(),
+            id: m.id.to_string(),
             name_en: m.display_name.en.clone(),
             name_zh: m.display_name.zh.clone(),
             legal_name: m.legal_name.clone(),

@@ -81,8 +81,7 @@ pub async fn signup_form(ctx: Ctx, Query(q): Query<NextQuery>) -> PageResult {
 /// only) and goes on to `next`, or to the home of the account's role.
 async fn signed_in(s: &AppState, mut ctx: Ctx, session: SessionView, next: &str) -> PageResult {
     let Ok(role) = session.user.role.parse::<Role>() else { return Err(ctx.fail(AppError::Unauthorized)) };
-    let Ok(user_id) = session.user.id.parse() else { return Err(ctx.fail(AppError::Unauthorized)) };
-    let principal = Principal { user_id, role };
+    let principal = Principal { user_id: session.user.id, role };
     ctx.sign_in(&session.token, session.expires_at, SignedIn { principal, email: session.user.email.clone() });
     // Opening the cart as the consumer claims it; a cart of someone else is dropped.
     super::cart::current_cart(s, &mut ctx).await?;

@@ -139,10 +139,8 @@ pub async fn add(State(s): State<AppState>, form: PageForm<AddForm>) -> PageResu
         Some(id) => id,
         None => {
             let created = s.app.create_cart(ctx.principal()).await.or_page(&ctx)?;
-            let id: CartId =
-                created.id.parse().map_err(|_| errors::page(&ctx, StatusCode::NOT_FOUND, "error-not-found"))?;
-            ctx.keep_cart(id);
-            id
+            ctx.keep_cart(created.id);
+            created.id
         }
     };
     match s.app.add_to_cart(ctx.principal(), cart, product, CartItemInput { quantity: Some(wanted) }).await {
