@@ -183,10 +183,12 @@ fn cart_view(cart: &Cart) -> CartView {
     }
 }
 
-/// Whether `cart` may take one more product. Two adds racing may pass the bound by
-/// one (see [`MAX_CART_ITEMS`]).
-fn cart_has_room(cart: &Cart) -> AppResult<()> {
-    if cart.items.len() >= MAX_CART_ITEMS {
+/// Whether `cart` may take `product_id`: a product already in it always, a new one
+/// while the cart holds fewer than [`MAX_CART_ITEMS`]. Two adds racing may pass the
+/// bound by one.
+fn cart_has_room_for(cart: &Cart, product_id: ProductId) -> AppResult<()> {
+    let new_item = !cart.items.iter().any(|i| i.product_id == product_id);
+    if new_item && cart.items.len() >= MAX_CART_ITEMS {
         return Err(AppError::refused(
             ErrorCode::CartFull,
             RefusalKind::Unprocessable,
@@ -194,6 +196,17 @@ fn cart_has_room(cart: &Cart) -> AppResult<()> {
         ));
     }
     Ok(())
+}
+
+/// A line's quantity as asked for: required, from `min` to [`MAX_QUANTITY`].
+fn quantity_from(asked: Option<i64>, min: i64) -> AppResult<i64> {
+    match asked {
+        None => Err(AppError::field("quantity", "is required")),
+        Some(q) if !(min..=MAX_QUANTITY).contains(&q) => {
+            Err(AppError::field("quantity", format!("must be between {min} and {MAX_QUANTITY}")))
+        }
+        Some(q) => Ok(q),
+    }
 }
 
 /// A cart line's write, its store errors in the app's words.
@@ -247,17 +260,10 @@ impl App {
         product_id: ProductId,
         input: CartItemInput,
     ) -> AppResult<CartView> {
-        let quantity = match input.quantity {
-            None => return Err(AppError::field("quantity", "is required")),
-            Some(q) if !(0..=MAX_QUANTITY).contains(&q) => {
-                return Err(AppError::field("quantity", format!("must be between 0 and {MAX_QUANTITY}")));
-            }
-            Some(q) => q,
-        };
+        let quantity = quantity_from(input.quantity, 0)?;
         let cart = self.accessible_cart(who, cart_id).await?;
-        let new_item = !cart.items.iter().any(|i| i.product_id == product_id);
-        if quantity > 0 && new_item {
-            cart_has_room(&cart)?;
+        if quantity > 0 {
+            cart_has_room_for(&cart, product_id)?;
         }
         cart_write(self.store.set_cart_item(cart.id, product_id, quantity, gateway_core::clock::now()).await)?;
         self.view_cart(who, cart_id).await
@@ -266,6 +272,7 @@ impl App {
     /// Adds `input.quantity` (1 to 999) units of a product to those already in the
     /// cart, in one store operation, so two adds at once both count. A line holds at
     /// most [`MAX_QUANTITY`] units: an add beyond leaves it at that.
+    #[tracing::instrument(skip_all, fields(user.id = ?who.map(|w| w.user_id), cart.id = %cart_id, product.id = %product_id))]
     pub async fn add_to_cart(
         &self,
         who: Option<&Principal>,
@@ -273,18 +280,9 @@ impl App {
         product_id: ProductId,
         input: CartItemInput,
     ) -> AppResult<CartView> {
-        let quantity = match input.quantity {
-            None => return Err(AppError::field("quantity", "is required")),
-            Some(q) if !(1..=MAX_QUANTITY).contains(&q) => {
-                return Err(AppError::field("quantity", format!("must be between 1 and {MAX_QUANTITY}")));
-            }
-            Some(q) => q,
-        };
+        let quantity = quantity_from(input.quantity, 1)?;
         let cart = self.accessible_cart(who, cart_id).await?;
-        let new_item = !cart.items.iter().any(|i| i.product_id == product_id);
-        if new_item {
-            cart_has_room(&cart)?;
-        }
+        cart_has_room_for(&cart, product_id)?;
         let added =
             self.store.add_cart_item(cart.id, product_id, quantity, MAX_QUANTITY, gateway_core::clock::now()).await;
         cart_write(added)?;

@@ -23,3 +23,6 @@ unit-ml = ml
 unit-piece = pieces
 country-US = United States
 country-other = other country
+
+# A form control that may be left blank, beside its label.
+form-optional = (optional)

@@ -11,7 +11,6 @@ portal-nav-sales = Sales
 portal-nav-profile = Business profile
 portal-nav-headcount = Yearly headcount
 nav-merchant = Merchant portal
-portal-optional = (optional)
 portal-choose = Choose…
 portal-yes = Yes
 portal-no = No

@@ -23,3 +23,6 @@ unit-ml = 毫升
 unit-piece = 件
 country-US = 美国
 country-other = 其他国家
+
+# A form control that may be left blank, beside its label.
+form-optional = （选填）

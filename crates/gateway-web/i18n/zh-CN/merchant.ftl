@@ -11,7 +11,6 @@ portal-nav-sales = 销售
 portal-nav-profile = 企业资料
 portal-nav-headcount = 年度雇员人数
 nav-merchant = 商家后台
-portal-optional = （选填）
 portal-choose = 请选择…
 portal-yes = 是
 portal-no = 否

@@ -98,10 +98,8 @@ impl FormErrors {
     }
 }
 
-/// One labelled input of a form, with its hint and its error (templates/field.html).
 /// The builder setters of the form controls, `fn name(mut self, name: T) -> Self`, one
-/// per field named: [`Field`] here and the portal's `Input`, `Select` and `Choice`
-/// (`merchant::widgets`) had each written the same ones out.
+/// per field named ([`Field`], the portal's `Select`, `Choice`).
 macro_rules! setters {
     ($($name:ident: $ty:ty),* $(,)?) => {
         $(
@@ -114,6 +112,9 @@ macro_rules! setters {
 }
 pub(crate) use setters;
 
+/// One labelled control of a form, in every area: a text input, or a text area when
+/// `multiline` (templates/field.html), with its hint, its error, and the listing
+/// check's problems that concern it.
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: &'static str,
@@ -121,11 +122,19 @@ pub struct Field {
     pub hint: String,
     pub value: String,
     pub error: Option<String>,
+    /// Why the product may not be sold, when the listing check blames this field.
+    pub problems: Vec<String>,
     /// The input's `type`.
     pub kind: &'static str,
+    pub required: bool,
+    pub multiline: bool,
+    /// The language of the text typed in ("zh-CN" for the Chinese fields), or "".
+    pub lang: &'static str,
     pub autocomplete: &'static str,
     pub inputmode: &'static str,
-    pub required: bool,
+    /// The `step` of a number input ("0.01" for money), or "".
+    pub step: &'static str,
+    pub maxlength: usize,
 }
 
 impl Field {
@@ -137,20 +146,70 @@ impl Field {
             hint: String::new(),
             value: value.into(),
             error: errors.get(name).map(str::to_string),
+            problems: Vec::new(),
             kind: "text",
+            required: true,
+            multiline: false,
+            lang: "",
             autocomplete: "",
             inputmode: "",
-            required: true,
+            step: "",
+            maxlength: 0,
         }
     }
 
-    setters!(hint: String, kind: &'static str, autocomplete: &'static str, inputmode: &'static str);
+    setters!(
+        hint: String,
+        kind: &'static str,
+        autocomplete: &'static str,
+        inputmode: &'static str,
+        step: &'static str,
+        maxlength: usize,
+        problems: Vec<String>,
+    );
 
     /// Takes its error from the app's field path `path` (e.g. `address.city`).
     pub fn error_of(mut self, errors: &FormErrors, path: &str) -> Self {
         self.error = errors.get(path).map(str::to_string);
         self
     }
+
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    pub fn multiline(mut self) -> Self {
+        self.multiline = true;
+        self
+    }
+
+    /// Marks the text as Chinese (fonts, spell-checking, screen readers).
+    pub fn chinese(mut self) -> Self {
+        self.lang = "zh-CN";
+        self
+    }
+
+    /// The ids the control's `aria-describedby` names: its error, problems and hint.
+    pub fn described_by(&self) -> String {
+        described_by(self.name, self.error.is_some(), !self.problems.is_empty(), !self.hint.is_empty())
+    }
+}
+
+/// The ids a control's `aria-describedby` names, those it has of its error, its
+/// problems and its hint (inputs and selects name the same three).
+pub fn described_by(name: &str, error: bool, problems: bool, hint: bool) -> String {
+    let mut ids = Vec::new();
+    if error {
+        ids.push(format!("{name}-error"));
+    }
+    if problems {
+        ids.push(format!("{name}-problems"));
+    }
+    if hint {
+        ids.push(format!("{name}-hint"));
+    }
+    ids.join(" ")
 }
 
 /// The sign-up form's fields, the same for a shopper (storefront) and a merchant

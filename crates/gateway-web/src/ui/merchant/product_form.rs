@@ -4,7 +4,7 @@
 //! before saving (no script needed: the button re-sends the form, nothing is saved).
 
 use super::portal::{Chrome, Portal, listing_problem, product_status};
-use super::widgets::{Control, Input, Section, Select, Suggestion, blank_is_required, non_blank, whole_number};
+use super::widgets::{Control, Section, Select, Suggestion, blank_is_required, input, non_blank, whole_number};
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult};
 use crate::ui::errors::{self, OrPage};
@@ -148,12 +148,12 @@ fn sections(s: &AppState, ctx: &Ctx, f: &ProductForm, k: &Context<'_>, e: &FormE
     };
     let mut title = vec![
         Control::Input(
-            Input::new("title_en", ctx.t("product-title-en"), v(&f.title_en), e, "title.en")
+            input("title_en", ctx.t("product-title-en"), v(&f.title_en), e, "title.en")
                 .hint(ctx.t("product-title-en-hint"))
                 .maxlength(200),
         ),
         Control::Input(
-            Input::new("title_zh", ctx.t("product-title-zh"), v(&f.title_zh), e, "title.zh")
+            input("title_zh", ctx.t("product-title-zh"), v(&f.title_zh), e, "title.zh")
                 .hint(ctx.t("product-title-zh-hint"))
                 .chinese()
                 .optional()
@@ -166,12 +166,12 @@ fn sections(s: &AppState, ctx: &Ctx, f: &ProductForm, k: &Context<'_>, e: &FormE
     }
     title.extend([
         Control::Input(
-            Input::new("description_en", ctx.t("product-description-en"), v(&f.description_en), e, "description.en")
+            input("description_en", ctx.t("product-description-en"), v(&f.description_en), e, "description.en")
                 .multiline()
                 .maxlength(5000),
         ),
         Control::Input(
-            Input::new("description_zh", ctx.t("product-description-zh"), v(&f.description_zh), e, "description.zh")
+            input("description_zh", ctx.t("product-description-zh"), v(&f.description_zh), e, "description.zh")
                 .hint(ctx.t("product-description-zh-hint"))
                 .multiline()
                 .chinese()
@@ -210,53 +210,47 @@ fn sections(s: &AppState, ctx: &Ctx, f: &ProductForm, k: &Context<'_>, e: &FormE
                 .problems(problems("tax_class")),
         ),
         Control::Input(
-            Input::new("hs_code", ctx.t("product-hs-code"), v(&f.hs_code), e, "hs_code")
+            input("hs_code", ctx.t("product-hs-code"), v(&f.hs_code), e, "hs_code")
                 .hint(ctx.t("product-hs-code-hint"))
                 .inputmode("numeric")
                 .maxlength(10)
                 .problems(problems("hs_code")),
         ),
         Control::Input(
-            Input::new("origin_country", ctx.t("product-origin-country"), v(&f.origin_country), e, "origin_country")
+            input("origin_country", ctx.t("product-origin-country"), v(&f.origin_country), e, "origin_country")
                 .hint(ctx.t("product-origin-hint"))
                 .maxlength(2),
         ),
     ];
     let offer = vec![
         Control::Input(
-            Input::new("sku", ctx.t("product-sku"), v(&f.sku), e, "sku").hint(ctx.t("product-sku-hint")).maxlength(64),
+            input("sku", ctx.t("product-sku"), v(&f.sku), e, "sku").hint(ctx.t("product-sku-hint")).maxlength(64),
         ),
         Control::Input(
-            Input::new("price_usd", ctx.t("product-price-usd"), v(&f.price_usd), e, "price_usd")
+            input("price_usd", ctx.t("product-price-usd"), v(&f.price_usd), e, "price_usd")
                 .hint(price_hint)
                 .kind("number")
                 .inputmode("decimal")
                 .step("0.01"),
         ),
         Control::Input(
-            Input::new("stock", ctx.t("product-stock"), v(&f.stock), e, "stock")
+            input("stock", ctx.t("product-stock"), v(&f.stock), e, "stock")
                 .hint(ctx.t("product-stock-hint"))
                 .kind("number")
                 .inputmode("numeric")
                 .step("1"),
         ),
         Control::Input(
-            Input::new("weight_g", ctx.t("product-weight"), v(&f.weight_g), e, "weight_g")
+            input("weight_g", ctx.t("product-weight"), v(&f.weight_g), e, "weight_g")
                 .hint(ctx.t("product-weight-hint"))
                 .kind("number")
                 .inputmode("numeric")
                 .step("1"),
         ),
         Control::Input(
-            Input::new(
-                "net_content_value",
-                ctx.t("product-net-content"),
-                v(&f.net_content_value),
-                e,
-                "net_content.value",
-            )
-            .hint(ctx.t("product-net-content-hint"))
-            .inputmode("decimal"),
+            input("net_content_value", ctx.t("product-net-content"), v(&f.net_content_value), e, "net_content.value")
+                .hint(ctx.t("product-net-content-hint"))
+                .inputmode("decimal"),
         ),
         Control::Select(Select::new(
             "net_content_unit",

@@ -2,7 +2,7 @@
 //! profile waits for an operator's approval; the portal's home says where it stands.
 
 use super::portal::{Chrome, Portal};
-use super::widgets::{Control, Input, Section, Select, blank_is_required, non_blank, whole_number};
+use super::widgets::{Control, Section, Select, blank_is_required, input, non_blank, whole_number};
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult};
 use crate::ui::forms::{FormErrors, PageForm};
@@ -120,34 +120,22 @@ fn page<'a>(ctx: &'a Ctx, chrome: Option<Chrome>, f: &ProfileForm, errors: FormE
     let fulfilment = v(&f.fulfilment);
     let business = vec![
         Control::Input(
-            Input::new("legal_name", ctx.t("profile-legal-name"), v(&f.legal_name), e, "legal_name")
+            input("legal_name", ctx.t("profile-legal-name"), v(&f.legal_name), e, "legal_name")
                 .hint(ctx.t("profile-legal-name-hint"))
                 .autocomplete("organization")
                 .maxlength(200),
         ),
         Control::Input(
-            Input::new(
-                "display_name_en",
-                ctx.t("profile-display-name-en"),
-                v(&f.display_name_en),
-                e,
-                "display_name.en",
-            )
-            .hint(ctx.t("profile-display-name-en-hint"))
-            .maxlength(120),
+            input("display_name_en", ctx.t("profile-display-name-en"), v(&f.display_name_en), e, "display_name.en")
+                .hint(ctx.t("profile-display-name-en-hint"))
+                .maxlength(120),
         ),
         Control::Input(
-            Input::new(
-                "display_name_zh",
-                ctx.t("profile-display-name-zh"),
-                v(&f.display_name_zh),
-                e,
-                "display_name.zh",
-            )
-            .hint(ctx.t("profile-display-name-zh-hint"))
-            .chinese()
-            .optional()
-            .maxlength(120),
+            input("display_name_zh", ctx.t("profile-display-name-zh"), v(&f.display_name_zh), e, "display_name.zh")
+                .hint(ctx.t("profile-display-name-zh-hint"))
+                .chinese()
+                .optional()
+                .maxlength(120),
         ),
         Control::Select(
             Select::new("kind", ctx.t("profile-kind"), kinds, e, "kind").placeholder(ctx.t("portal-choose")),
@@ -158,12 +146,10 @@ fn page<'a>(ctx: &'a Ctx, chrome: Option<Chrome>, f: &ProfileForm, errors: FormE
             Select::new("state", ctx.t("profile-state"), states, e, "state").placeholder(ctx.t("portal-choose")),
         ),
         Control::Input(
-            Input::new("city", ctx.t("profile-city"), v(&f.city), e, "city")
-                .autocomplete("address-level2")
-                .maxlength(100),
+            input("city", ctx.t("profile-city"), v(&f.city), e, "city").autocomplete("address-level2").maxlength(100),
         ),
         Control::Input(
-            Input::new("zip", ctx.t("profile-zip"), v(&f.zip), e, "zip")
+            input("zip", ctx.t("profile-zip"), v(&f.zip), e, "zip")
                 .hint(ctx.t("profile-zip-hint"))
                 .autocomplete("postal-code")
                 .inputmode("numeric")
@@ -172,7 +158,7 @@ fn page<'a>(ctx: &'a Ctx, chrome: Option<Chrome>, f: &ProfileForm, errors: FormE
     ];
     let export = vec![
         Control::Input(
-            Input::new("employees", ctx.t("profile-employees"), v(&f.employees), e, "employees")
+            input("employees", ctx.t("profile-employees"), v(&f.employees), e, "employees")
                 .hint(ctx.t("profile-employees-hint"))
                 .kind("number")
                 .inputmode("numeric")
@@ -199,7 +185,7 @@ fn page<'a>(ctx: &'a Ctx, chrome: Option<Chrome>, f: &ProfileForm, errors: FormE
             "fulfilment",
         )),
         Control::Input(
-            Input::new(
+            input(
                 "food_registration_no",
                 ctx.t("profile-food-registration"),
                 v(&f.food_registration_no),
@@ -213,14 +199,14 @@ fn page<'a>(ctx: &'a Ctx, chrome: Option<Chrome>, f: &ProfileForm, errors: FormE
     ];
     let story = vec![
         Control::Input(
-            Input::new("story_en", ctx.t("profile-story-en"), v(&f.story_en), e, "story.en")
+            input("story_en", ctx.t("profile-story-en"), v(&f.story_en), e, "story.en")
                 .hint(ctx.t("profile-story-en-hint"))
                 .multiline()
                 .optional()
                 .maxlength(2000),
         ),
         Control::Input(
-            Input::new("story_zh", ctx.t("profile-story-zh"), v(&f.story_zh), e, "story.zh")
+            input("story_zh", ctx.t("profile-story-zh"), v(&f.story_zh), e, "story.zh")
                 .hint(ctx.t("profile-story-zh-hint"))
                 .multiline()
                 .chinese()

@@ -1,101 +1,15 @@
-//! The portal's form controls: inputs and text areas (with the language of what is
-//! typed into them), selects and radio groups, each with its hint, its error and the
-//! listing check's problems that concern it; and the portal's navigation.
+//! The portal's form controls beyond the shared [`Field`]: selects and radio groups,
+//! each with its hint, its error and the listing check's problems that concern it,
+//! sections of controls, the suggested title; and the portal's navigation.
 
 use crate::ui::context::Ctx;
-use crate::ui::forms::{FormErrors, setters};
+use crate::ui::forms::{Field, FormErrors, described_by, setters};
 use crate::ui::shared::choice::Choice;
 
-/// A text input, or a text area when `multiline` (templates/merchant/input.html).
-#[derive(Debug, Clone)]
-pub struct Input {
-    pub name: &'static str,
-    pub label: String,
-    pub hint: String,
-    pub value: String,
-    pub error: Option<String>,
-    /// Why the product may not be sold, when the listing check blames this field.
-    pub problems: Vec<String>,
-    /// The input's `type`.
-    pub kind: &'static str,
-    pub required: bool,
-    pub multiline: bool,
-    /// The language of the text typed in ("zh-CN" for the Chinese fields), or "".
-    pub lang: &'static str,
-    pub inputmode: &'static str,
-    pub autocomplete: &'static str,
-    /// The `step` of a number input ("0.01" for money), or "".
-    pub step: &'static str,
-    pub maxlength: usize,
-}
-
-impl Input {
-    /// A required text input named `name`, whose error is the app's for field `path`.
-    pub fn new(name: &'static str, label: String, value: impl Into<String>, errors: &FormErrors, path: &str) -> Self {
-        Input {
-            name,
-            label,
-            hint: String::new(),
-            value: value.into(),
-            error: errors.get(path).map(str::to_string),
-            problems: Vec::new(),
-            kind: "text",
-            required: true,
-            multiline: false,
-            lang: "",
-            inputmode: "",
-            autocomplete: "off",
-            step: "",
-            maxlength: 0,
-        }
-    }
-
-    setters!(
-        hint: String,
-        kind: &'static str,
-        inputmode: &'static str,
-        autocomplete: &'static str,
-        step: &'static str,
-        maxlength: usize,
-        problems: Vec<String>,
-    );
-
-    pub fn optional(mut self) -> Self {
-        self.required = false;
-        self
-    }
-
-    pub fn multiline(mut self) -> Self {
-        self.multiline = true;
-        self
-    }
-
-    /// Marks the text as Chinese (fonts, spell-checking, screen readers).
-    pub fn chinese(mut self) -> Self {
-        self.lang = "zh-CN";
-        self
-    }
-
-    /// The ids the input's `aria-describedby` names: its error, problems and hint.
-    pub fn described_by(&self) -> String {
-        described_by(self.name, self.error.is_some(), !self.problems.is_empty(), !self.hint.is_empty())
-    }
-}
-
-/// The ids a control's `aria-describedby` names, those it has of its error, its
-/// problems and its hint (inputs and selects name the same three).
-fn described_by(name: &str, error: bool, problems: bool, hint: bool) -> String {
-    let mut ids = Vec::new();
-    if error {
-        ids.push(format!("{name}-error"));
-    }
-    if problems {
-        ids.push(format!("{name}-problems"));
-    }
-    if hint {
-        ids.push(format!("{name}-hint"));
-    }
-    ids.join(" ")
+/// A portal input: its error is the app's for field `path`, and the browser does not
+/// autofill it (a business's details are not the signed-in person's).
+pub fn input(name: &'static str, label: String, value: impl Into<String>, errors: &FormErrors, path: &str) -> Field {
+    Field::new(name, label, value, errors).error_of(errors, path).autocomplete("off")
 }
 
 /// A select (templates/merchant/select.html) or a radio group (radios.html).
@@ -143,7 +57,7 @@ impl Select {
 /// One control of a form, as templates/merchant/controls.html renders it.
 #[derive(Debug, Clone)]
 pub enum Control {
-    Input(Input),
+    Input(Field),
     Select(Select),
     /// A select shown as radio buttons, each choice with its hint.
     Radios(Select),
