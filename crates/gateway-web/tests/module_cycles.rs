@@ -14,6 +14,9 @@
 //!   everything together, so every module would otherwise be in a cycle with it;
 //! - a file's `#[cfg(test)]` tail, whose `super::` is the file itself.
 
+// A test reads its own sources: a failure to is the test failing, said plainly.
+#![allow(clippy::expect_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
