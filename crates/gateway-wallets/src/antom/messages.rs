@@ -1,0 +1,284 @@
+//! The bodies Antom's Cashier Payment exchanges, with its field names (camelCase) and
+//! its convention that every value but an array is a JSON string: amounts are
+//! `{"currency": "CNY", "value": "15812"}`, the value in minor units (fen).
+
+use serde::{Deserialize, Serialize};
+
+/// The endpoint of `pay`, under `{base}`.
+pub const PAY_URI: &str = "/ams/api/v1/payments/pay";
+
+/// Alipay's payment method for shoppers in mainland China.
+pub const ALIPAY_CN: &str = "ALIPAY_CN";
+
+/// An amount in minor units of its currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amount {
+    pub currency: String,
+    pub value: String,
+}
+
+impl Amount {
+    pub fn cny(fen: i64) -> Self {
+        Amount { currency: "CNY".into(), value: fen.to_string() }
+    }
+
+    /// The value in minor units, if it is a whole number.
+    pub fn minor_units(&self) -> Option<i64> {
+        self.value.parse().ok()
+    }
+}
+
+/// The outcome every answer carries. Its status says what Gateway may conclude:
+/// `S` succeeded, `F` failed (do not retry the same request), `U` unknown (the
+/// request may or may not have taken effect: ask again, by inquiry, before concluding).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultInfo {
+    pub result_code: String,
+    pub result_status: ResultStatus,
+    #[serde(default)]
+    pub result_message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResultStatus {
+    #[serde(rename = "S")]
+    Succeeded,
+    #[serde(rename = "F")]
+    Failed,
+    #[serde(rename = "U")]
+    Unknown,
+}
+
+impl ResultInfo {
+    /// The answer Antom expects to a notification it sent: anything else, or none,
+    /// and it sends the notification again.
+    pub fn notification_received() -> Self {
+        ResultInfo {
+            result_code: "SUCCESS".into(),
+            result_status: ResultStatus::Succeeded,
+            result_message: "success".into(),
+        }
+    }
+
+    /// A `pay` of Cashier Payment answers `U` with `PAYMENT_IN_PROCESS` when the
+    /// session is open and the shopper is to pay at the wallet: not an unknown.
+    pub fn is_session_open(&self) -> bool {
+        self.result_status == ResultStatus::Unknown && self.result_code == "PAYMENT_IN_PROCESS"
+    }
+}
+
+/// What an acknowledgement of a notification carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationAnswer {
+    pub result: ResultInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentMethod {
+    pub payment_method_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    /// Gateway's reference of what is paid for (the checkout).
+    pub reference_order_id: String,
+    pub order_description: String,
+    pub order_amount: Amount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettlementStrategy {
+    pub settlement_currency: String,
+}
+
+/// Where the shopper pays: `WEB` on a desktop (a QR code to scan), `WAP` in a phone's
+/// browser (a redirect to the wallet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TerminalType {
+    Web,
+    Wap,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Env {
+    pub terminal_type: TerminalType,
+}
+
+/// The body of `pay` for Cashier Payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PayRequest {
+    /// Always `CASHIER_PAYMENT`.
+    pub product_code: String,
+    /// Gateway's id of the payment, stored before the call: the idempotency key of
+    /// `pay` at Antom, and what an inquiry asks about after a crash.
+    pub payment_request_id: String,
+    pub order: Order,
+    pub payment_amount: Amount,
+    pub payment_method: PaymentMethod,
+    /// Where the wallet sends the shopper back.
+    pub payment_redirect_url: String,
+    /// Where Antom sends `notifyPayment`.
+    pub payment_notify_url: String,
+    /// The merchant is paid in dollars.
+    pub settlement_strategy: SettlementStrategy,
+    pub env: Env,
+    /// ISO 8601; the session closes at the wallet then, as the checkout expires.
+    pub payment_expiry_time: String,
+}
+
+/// A code to show: the QR code of a desktop payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeDetail {
+    pub code_value: String,
+    #[serde(default)]
+    pub display_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCodeForm {
+    #[serde(default)]
+    pub code_details: Vec<CodeDetail>,
+    #[serde(default)]
+    pub expire_time: Option<String>,
+}
+
+/// The answer to `pay`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PayResponse {
+    pub result: ResultInfo,
+    #[serde(default)]
+    pub payment_request_id: Option<String>,
+    #[serde(default)]
+    pub payment_id: Option<String>,
+    /// The wallet's page, for a redirect (a phone's browser, or a desktop without a
+    /// code to show).
+    #[serde(default)]
+    pub normal_url: Option<String>,
+    #[serde(default)]
+    pub order_code_form: Option<OrderCodeForm>,
+}
+
+/// `notifyPayment`: the final result of a payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentNotification {
+    /// `PAYMENT_RESULT` (final) or `PAYMENT_PENDING` (paid, result to follow).
+    pub notify_type: String,
+    pub result: ResultInfo,
+    pub payment_request_id: String,
+    pub payment_id: String,
+    pub payment_amount: Amount,
+    #[serde(default)]
+    pub payment_create_time: Option<String>,
+    #[serde(default)]
+    pub payment_time: Option<String>,
+}
+
+impl PaymentNotification {
+    /// The notification is a final result (a `PAYMENT_PENDING` says only that the
+    /// shopper has paid and the result will follow).
+    pub fn is_final(&self) -> bool {
+        self.notify_type == "PAYMENT_RESULT"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_pay_request_has_antoms_field_names_and_string_values() {
+        let request = PayRequest {
+            product_code: "CASHIER_PAYMENT".into(),
+            payment_request_id: "0190f000-0000-7000-8000-000000000001".into(),
+            order: Order {
+                reference_order_id: "checkout-1".into(),
+                order_description: "Gateway order".into(),
+                order_amount: Amount::cny(15812),
+            },
+            payment_amount: Amount::cny(15812),
+            payment_method: PaymentMethod { payment_method_type: ALIPAY_CN.into() },
+            payment_redirect_url: "https://shop.example/checkout/done".into(),
+            payment_notify_url: "https://shop.example/api/v1/payments/alipay/notify".into(),
+            settlement_strategy: SettlementStrategy { settlement_currency: "USD".into() },
+            env: Env { terminal_type: TerminalType::Wap },
+            payment_expiry_time: "2026-12-07T23:30:00+08:00".into(),
+        };
+        let body = serde_json::to_value(&request).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "productCode": "CASHIER_PAYMENT",
+                "paymentRequestId": "0190f000-0000-7000-8000-000000000001",
+                "order": {
+                    "referenceOrderId": "checkout-1",
+                    "orderDescription": "Gateway order",
+                    "orderAmount": {"currency": "CNY", "value": "15812"}
+                },
+                "paymentAmount": {"currency": "CNY", "value": "15812"},
+                "paymentMethod": {"paymentMethodType": "ALIPAY_CN"},
+                "paymentRedirectUrl": "https://shop.example/checkout/done",
+                "paymentNotifyUrl": "https://shop.example/api/v1/payments/alipay/notify",
+                "settlementStrategy": {"settlementCurrency": "USD"},
+                "env": {"terminalType": "WAP"},
+                "paymentExpiryTime": "2026-12-07T23:30:00+08:00"
+            })
+        );
+    }
+
+    #[test]
+    fn a_pay_answer_in_process_is_an_open_session() {
+        let answer: PayResponse = serde_json::from_value(json!({
+            "result": {"resultCode": "PAYMENT_IN_PROCESS", "resultStatus": "U", "resultMessage": "payment in process"},
+            "paymentRequestId": "p-1",
+            "paymentId": "2026120719040100000001",
+            "normalUrl": "https://open-sea-global.alipay.com/cashier?id=1",
+            "orderCodeForm": {"codeDetails": [{"codeValue": "https://qr.alipay.com/bax1", "displayType": "TEXT"}]}
+        }))
+        .unwrap();
+        assert!(answer.result.is_session_open());
+        assert_eq!(answer.order_code_form.unwrap().code_details[0].code_value, "https://qr.alipay.com/bax1");
+
+        let unknown: ResultInfo =
+            serde_json::from_value(json!({"resultCode": "UNKNOWN_EXCEPTION", "resultStatus": "U"})).unwrap();
+        assert!(!unknown.is_session_open());
+        assert_eq!(unknown.result_status, ResultStatus::Unknown);
+        assert!(serde_json::from_value::<ResultInfo>(json!({"resultCode": "X", "resultStatus": "Q"})).is_err());
+    }
+
+    #[test]
+    fn a_notification_reads_and_is_answered_as_antom_expects() {
+        let notification: PaymentNotification = serde_json::from_value(json!({
+            "notifyType": "PAYMENT_RESULT",
+            "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
+            "paymentRequestId": "p-1",
+            "paymentId": "2026120719040100000001",
+            "paymentAmount": {"currency": "CNY", "value": "15812"},
+            "paymentCreateTime": "2026-12-07T23:00:00+08:00",
+            "paymentTime": "2026-12-07T23:01:10+08:00"
+        }))
+        .unwrap();
+        assert!(notification.is_final());
+        assert_eq!(notification.result.result_status, ResultStatus::Succeeded);
+        assert_eq!(notification.payment_amount.minor_units(), Some(15812));
+
+        let answer = NotificationAnswer { result: ResultInfo::notification_received() };
+        assert_eq!(
+            serde_json::to_value(answer).unwrap(),
+            json!({"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}})
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The wallet providers' published protocols, spoken exactly: what Gateway signs and
+//! sends, what it verifies and reads back. Nothing here holds state or knows orders:
+//! the payment lifecycle lives in gateway-app, behind its provider port, and uses these
+//! pieces to talk to the real services (and to the fakes in the tests, which implement
+//! the same protocols with their own keys).
+//!
+//! - [`antom`] — Antom (Alipay) Cashier Payment: the `signature` header over
+//!   `<method> <uri>\n<client-id>.<time>.<body>` (SHA256withRSA), and the messages of
+//!   `pay` and `notifyPayment`.
+
+pub mod antom;
