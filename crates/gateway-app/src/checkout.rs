@@ -9,6 +9,7 @@ use crate::pricing::{PricedCart, Problem};
 use crate::{App, AppError, AppResult, ErrorCode, Principal};
 use gateway_core::identity::Phone;
 use gateway_core::order::OrderStatus;
+use gateway_core::payment::PaymentStatus;
 use gateway_core::tax::ANNUAL_LIMIT;
 use gateway_core::text::bounded;
 use gateway_core::user::Role;
@@ -39,7 +40,8 @@ pub struct CheckoutInput {
 pub struct PaymentView {
     pub id: String,
     pub amount: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: PaymentStatus,
 }
 
 /// A placed order as checkout answers it: the quote's fields, its id and status.
@@ -160,7 +162,7 @@ fn build_checkout_view(payment_id: PaymentId, priced: &PricedCart, order_ids: &[
         payment: PaymentView {
             id: payment_id.to_string(),
             amount: priced.total.to_string(),
-            status: "captured".into(),
+            status: PaymentStatus::Captured,
         },
         orders,
     }

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod merchant;
 pub mod money;
 pub mod order;
+pub mod payment;
 pub mod positive_list;
 pub mod product;
 pub mod scenario;
