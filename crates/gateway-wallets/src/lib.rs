@@ -5,7 +5,8 @@
 //! the same protocols with their own keys).
 //!
 //! - [`antom`] — Antom (Alipay) Cashier Payment: the `signature` header over
-//!   `<method> <uri>\n<client-id>.<time>.<body>` (SHA256withRSA), and the messages of
-//!   `pay` and `notifyPayment`.
+//!   `<method> <uri>\n<client-id>.<time>.<body>` (SHA256withRSA), the messages of
+//!   `pay`, `inquiryPayment` and `notifyPayment`, and a client that signs its calls,
+//!   verifies the answers and classifies each failure as retry, failed or unknown.
 
 pub mod antom;

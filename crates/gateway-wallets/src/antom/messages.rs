@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 /// The endpoint of `pay`, under `{base}`.
 pub const PAY_URI: &str = "/ams/api/v1/payments/pay";
 
+/// The endpoint of `inquiryPayment`, under `{base}`.
+pub const INQUIRY_URI: &str = "/ams/api/v1/payments/inquiryPayment";
+
 /// Alipay's payment method for shoppers in mainland China.
 pub const ALIPAY_CN: &str = "ALIPAY_CN";
 
@@ -189,6 +192,54 @@ impl PaymentNotification {
     /// shopper has paid and the result will follow).
     pub fn is_final(&self) -> bool {
         self.notify_type == "PAYMENT_RESULT"
+    }
+}
+
+/// The body of `inquiryPayment`: which payment, by Gateway's id of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InquiryRequest {
+    pub payment_request_id: String,
+}
+
+/// Where the payment stands at Antom, as `inquiryPayment` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WalletPaymentStatus {
+    Success,
+    Fail,
+    Processing,
+    Cancelled,
+    Pending,
+}
+
+/// The answer to `inquiryPayment`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InquiryResponse {
+    pub result: ResultInfo,
+    #[serde(default)]
+    pub payment_status: Option<WalletPaymentStatus>,
+    #[serde(default)]
+    pub payment_id: Option<String>,
+    #[serde(default)]
+    pub payment_amount: Option<Amount>,
+}
+
+/// Every answer's outcome, so that a call can classify any of them.
+pub trait Answer {
+    fn result(&self) -> &ResultInfo;
+}
+
+impl Answer for PayResponse {
+    fn result(&self) -> &ResultInfo {
+        &self.result
+    }
+}
+
+impl Answer for InquiryResponse {
+    fn result(&self) -> &ResultInfo {
+        &self.result
     }
 }
 

@@ -23,7 +23,7 @@ use std::fmt;
 /// The one algorithm Antom names in the header.
 pub const ALGORITHM: &str = "RSA256";
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum SignatureError {
     /// The key file is not an RSA key in PEM (PKCS #8, or PKCS #1 for a private key).
     #[error("not an RSA key in PEM: {0}")]
