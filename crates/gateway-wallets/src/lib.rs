@@ -8,5 +8,9 @@
 //!   `<method> <uri>\n<client-id>.<time>.<body>` (SHA256withRSA), the messages of
 //!   `pay`, `inquiryPayment` and `notifyPayment`, and a client that signs its calls,
 //!   verifies the answers and classifies each failure as retry, failed or unknown.
+//! - [`wechat_pay`] — WeChat Pay API v3: the `Authorization` signature, verification
+//!   of answers and callbacks with the platform certificate or key, and the
+//!   AEAD_AES_256_GCM decryption of a callback's resource.
 
 pub mod antom;
+pub mod wechat_pay;

@@ -1,0 +1,409 @@
+//! WeChat Pay API v3, as its published signature and callback rules describe it.
+//!
+//! - A request is signed with the merchant's private key (SHA256withRSA) over five
+//!   lines, each ending in `\n`: `METHOD`, the URL's path and query, the timestamp
+//!   (seconds), a random nonce, the body. The signature travels in
+//!   `Authorization: WECHATPAY2-SHA256-RSA2048 mchid="…",nonce_str="…",signature="…",timestamp="…",serial_no="…"`.
+//! - An answer or a callback is signed with WeChat Pay's platform key over three lines:
+//!   `Wechatpay-Timestamp`, `Wechatpay-Nonce`, the body; the signature is
+//!   `Wechatpay-Signature`. Gateway verifies it with the public key of the platform
+//!   certificate (or the platform public key) before reading anything.
+//! - A callback's `resource` is encrypted with AEAD_AES_256_GCM under the merchant's
+//!   32-byte API v3 key, with the resource's `nonce` and `associated_data`.
+//!
+//! No key shows in Debug output.
+
+use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use std::fmt;
+use x509_cert::Certificate;
+use x509_cert::der::DecodePem;
+
+/// The scheme named in `Authorization`.
+pub const SCHEME: &str = "WECHATPAY2-SHA256-RSA2048";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeChatPayError {
+    #[error("not a usable key: {0}")]
+    Key(String),
+    #[error("the signature does not match")]
+    Mismatch,
+    #[error("the resource does not decrypt under the API v3 key")]
+    Decrypt,
+    #[error("unreadable message: {0}")]
+    Body(String),
+}
+
+/// The five lines a request's signature covers.
+pub fn request_message(method: &str, path_and_query: &str, timestamp: &str, nonce: &str, body: &str) -> String {
+    format!("{method}\n{path_and_query}\n{timestamp}\n{nonce}\n{body}\n")
+}
+
+/// The three lines an answer's or a callback's signature covers.
+pub fn response_message(timestamp: &str, nonce: &str, body: &str) -> String {
+    format!("{timestamp}\n{nonce}\n{body}\n")
+}
+
+/// The merchant's side: its merchant id, its API certificate's serial number and
+/// private key.
+pub struct MerchantSigner {
+    mch_id: String,
+    serial_no: String,
+    key: SigningKey<Sha256>,
+}
+
+impl fmt::Debug for MerchantSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MerchantSigner")
+            .field("mch_id", &self.mch_id)
+            .field("serial_no", &self.serial_no)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MerchantSigner {
+    /// From the merchant's private key in PEM (`apiclient_key.pem`, PKCS #8; PKCS #1
+    /// accepted too).
+    pub fn from_pem(
+        mch_id: impl Into<String>,
+        serial_no: impl Into<String>,
+        pem: &str,
+    ) -> Result<Self, WeChatPayError> {
+        let key = RsaPrivateKey::from_pkcs8_pem(pem)
+            .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
+            .map_err(|e| WeChatPayError::Key(e.to_string()))?;
+        Ok(Self::from_key(mch_id, serial_no, key))
+    }
+
+    pub fn from_key(mch_id: impl Into<String>, serial_no: impl Into<String>, key: RsaPrivateKey) -> Self {
+        MerchantSigner { mch_id: mch_id.into(), serial_no: serial_no.into(), key: SigningKey::new(key) }
+    }
+
+    /// The value of `Authorization` for a request.
+    pub fn authorization(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        timestamp: &str,
+        nonce: &str,
+        body: &str,
+    ) -> String {
+        let message = request_message(method, path_and_query, timestamp, nonce, body);
+        let signature: Signature = self.key.sign(message.as_bytes());
+        format!(
+            "{SCHEME} mchid=\"{}\",nonce_str=\"{nonce}\",signature=\"{}\",timestamp=\"{timestamp}\",serial_no=\"{}\"",
+            self.mch_id,
+            BASE64.encode(signature.to_bytes()),
+            self.serial_no
+        )
+    }
+}
+
+/// WeChat Pay's side: the public key its answers and callbacks are verified with.
+#[derive(Clone)]
+pub struct PlatformVerifier {
+    key: VerifyingKey<Sha256>,
+}
+
+impl fmt::Debug for PlatformVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlatformVerifier").finish_non_exhaustive()
+    }
+}
+
+impl PlatformVerifier {
+    /// From the platform certificate in PEM (`BEGIN CERTIFICATE`), or from the
+    /// platform public key (`BEGIN PUBLIC KEY`) that newer merchant accounts get
+    /// instead.
+    pub fn from_pem(pem: &str) -> Result<Self, WeChatPayError> {
+        let key = if pem.contains("BEGIN CERTIFICATE") {
+            let certificate = Certificate::from_pem(pem).map_err(|e| WeChatPayError::Key(e.to_string()))?;
+            let spki = &certificate.tbs_certificate.subject_public_key_info;
+            let der = x509_cert::der::Encode::to_der(spki).map_err(|e| WeChatPayError::Key(e.to_string()))?;
+            RsaPublicKey::from_public_key_der(&der).map_err(|e| WeChatPayError::Key(e.to_string()))?
+        } else {
+            RsaPublicKey::from_public_key_pem(pem).map_err(|e| WeChatPayError::Key(e.to_string()))?
+        };
+        Ok(Self::from_key(key))
+    }
+
+    pub fn from_key(key: RsaPublicKey) -> Self {
+        PlatformVerifier { key: VerifyingKey::new(key) }
+    }
+
+    /// Checks `Wechatpay-Signature` over the timestamp, nonce and body.
+    pub fn verify(&self, timestamp: &str, nonce: &str, body: &str, signature: &str) -> Result<(), WeChatPayError> {
+        let bytes = BASE64.decode(signature).map_err(|_| WeChatPayError::Mismatch)?;
+        let signature = Signature::try_from(bytes.as_slice()).map_err(|_| WeChatPayError::Mismatch)?;
+        let message = response_message(timestamp, nonce, body);
+        self.key.verify(message.as_bytes(), &signature).map_err(|_| WeChatPayError::Mismatch)
+    }
+}
+
+/// The merchant's API v3 key: 32 bytes that decrypt callbacks.
+pub struct ApiV3Key([u8; 32]);
+
+impl fmt::Debug for ApiV3Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiV3Key(..)")
+    }
+}
+
+impl ApiV3Key {
+    /// The key as the merchant platform shows it: 32 characters.
+    pub fn new(key: &str) -> Result<Self, WeChatPayError> {
+        let bytes: [u8; 32] =
+            key.as_bytes().try_into().map_err(|_| WeChatPayError::Key("an API v3 key is 32 characters".into()))?;
+        Ok(ApiV3Key(bytes))
+    }
+
+    /// Decrypts a callback's resource.
+    pub fn decrypt(&self, resource: &EncryptedResource) -> Result<Vec<u8>, WeChatPayError> {
+        if resource.algorithm != "AEAD_AES_256_GCM" || resource.nonce.len() != 12 {
+            return Err(WeChatPayError::Decrypt);
+        }
+        let cipher = Aes256Gcm::new_from_slice(&self.0).map_err(|_| WeChatPayError::Decrypt)?;
+        let ciphertext = BASE64.decode(&resource.ciphertext).map_err(|_| WeChatPayError::Decrypt)?;
+        let nonce = Nonce::from_slice(resource.nonce.as_bytes());
+        let payload = Payload { msg: &ciphertext, aad: resource.associated_data.as_bytes() };
+        cipher.decrypt(nonce, payload).map_err(|_| WeChatPayError::Decrypt)
+    }
+
+    /// Encrypts `plaintext` as WeChat Pay does, for the fakes that play it in tests.
+    pub fn encrypt(&self, plaintext: &[u8], nonce: &str, associated_data: &str) -> Result<String, WeChatPayError> {
+        if nonce.len() != 12 {
+            return Err(WeChatPayError::Key("a nonce is 12 characters".into()));
+        }
+        let cipher = Aes256Gcm::new_from_slice(&self.0).map_err(|_| WeChatPayError::Decrypt)?;
+        let payload = Payload { msg: plaintext, aad: associated_data.as_bytes() };
+        let sealed =
+            cipher.encrypt(Nonce::from_slice(nonce.as_bytes()), payload).map_err(|_| WeChatPayError::Decrypt)?;
+        Ok(BASE64.encode(sealed))
+    }
+}
+
+/// A callback's encrypted `resource`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncryptedResource {
+    pub algorithm: String,
+    pub ciphertext: String,
+    pub nonce: String,
+    #[serde(default)]
+    pub associated_data: String,
+    #[serde(default)]
+    pub original_type: String,
+}
+
+/// A callback (`TRANSACTION.SUCCESS`, `REFUND.SUCCESS`, …) as it arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Callback {
+    pub id: String,
+    pub create_time: String,
+    pub event_type: String,
+    pub resource_type: String,
+    pub resource: EncryptedResource,
+    #[serde(default)]
+    pub summary: String,
+}
+
+/// The headers WeChat Pay signs a callback or an answer with.
+#[derive(Debug, Clone, Copy)]
+pub struct PlatformHeaders<'a> {
+    pub timestamp: &'a str,
+    pub nonce: &'a str,
+    pub signature: &'a str,
+}
+
+/// Verifies a callback, then decrypts its resource into `T` (the transaction or the
+/// refund it reports).
+pub fn read_callback<T: serde::de::DeserializeOwned>(
+    verifier: &PlatformVerifier,
+    key: &ApiV3Key,
+    headers: PlatformHeaders<'_>,
+    body: &str,
+) -> Result<(Callback, T), WeChatPayError> {
+    verifier.verify(headers.timestamp, headers.nonce, body, headers.signature)?;
+    let callback: Callback = serde_json::from_str(body).map_err(|e| WeChatPayError::Body(e.to_string()))?;
+    let plaintext = key.decrypt(&callback.resource)?;
+    let resource = serde_json::from_slice(&plaintext).map_err(|e| WeChatPayError::Body(e.to_string()))?;
+    Ok((callback, resource))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+    use serde_json::{Value, json};
+    use std::sync::OnceLock;
+
+    fn keys() -> &'static (RsaPrivateKey, RsaPrivateKey) {
+        static KEYS: OnceLock<(RsaPrivateKey, RsaPrivateKey)> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let mut rng = rsa::rand_core::OsRng;
+            (RsaPrivateKey::new(&mut rng, 2048).unwrap(), RsaPrivateKey::new(&mut rng, 2048).unwrap())
+        })
+    }
+
+    const API_V3_KEY: &str = "0123456789abcdef0123456789abcdef";
+
+    /// WeChat Pay's side of a callback: sign the body with the platform key.
+    fn platform_signature(key: &RsaPrivateKey, timestamp: &str, nonce: &str, body: &str) -> String {
+        let signer = SigningKey::<Sha256>::new(key.clone());
+        let signature: Signature = signer.sign(response_message(timestamp, nonce, body).as_bytes());
+        BASE64.encode(signature.to_bytes())
+    }
+
+    fn callback_body(transaction: &Value) -> String {
+        let key = ApiV3Key::new(API_V3_KEY).unwrap();
+        let ciphertext = key.encrypt(transaction.to_string().as_bytes(), "fGWBpXcTkJJb", "transaction").unwrap();
+        json!({
+            "id": "EV-2018022511223320873",
+            "create_time": "2026-12-07T23:01:10+08:00",
+            "event_type": "TRANSACTION.SUCCESS",
+            "resource_type": "encrypt-resource",
+            "resource": {
+                "algorithm": "AEAD_AES_256_GCM",
+                "ciphertext": ciphertext,
+                "nonce": "fGWBpXcTkJJb",
+                "associated_data": "transaction",
+                "original_type": "transaction"
+            },
+            "summary": "支付成功"
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn the_signed_lines_are_laid_out_as_published() {
+        assert_eq!(
+            request_message("GET", "/v3/certificates", "1554208460", "593BEC0C930BF1AFEB40B4A08C8FB242", ""),
+            "GET\n/v3/certificates\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n\n"
+        );
+        assert_eq!(
+            response_message("1554209980", "c5ac7061fccab6bf3e254dcf98995b8c", "{}"),
+            "1554209980\nc5ac7061fccab6bf3e254dcf98995b8c\n{}\n"
+        );
+    }
+
+    #[test]
+    fn an_authorization_verifies_under_the_merchant_public_key() {
+        let signer =
+            MerchantSigner::from_key("1900009191", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", keys().0.clone());
+        let body = r#"{"appid":"wxd678efh567hg6787"}"#;
+        let header = signer.authorization("POST", "/v3/global/transactions/native", "1554208460", "593BEC0C", body);
+        let prefix = "WECHATPAY2-SHA256-RSA2048 mchid=\"1900009191\",nonce_str=\"593BEC0C\",signature=\"";
+        assert!(header.starts_with(prefix), "{header}");
+        assert!(header.ends_with("\",timestamp=\"1554208460\",serial_no=\"1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C\""));
+        let signature = &header[prefix.len()..header.find("\",timestamp").unwrap()];
+        // WeChat Pay checks it the way it checks its own: over the five lines.
+        let verifying = VerifyingKey::<Sha256>::new(keys().0.to_public_key());
+        let bytes = BASE64.decode(signature).unwrap();
+        let message = request_message("POST", "/v3/global/transactions/native", "1554208460", "593BEC0C", body);
+        assert!(verifying.verify(message.as_bytes(), &Signature::try_from(bytes.as_slice()).unwrap()).is_ok());
+        assert!(
+            verifying
+                .verify(message.replace("native", "h5").as_bytes(), &Signature::try_from(bytes.as_slice()).unwrap())
+                .is_err()
+        );
+        assert_eq!(
+            format!("{signer:?}"),
+            r#"MerchantSigner { mch_id: "1900009191", serial_no: "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", .. }"#
+        );
+    }
+
+    #[test]
+    fn a_callback_is_read_only_when_signed_by_the_platform_and_encrypted_with_our_key() {
+        let platform = PlatformVerifier::from_key(keys().1.to_public_key());
+        let key = ApiV3Key::new(API_V3_KEY).unwrap();
+        let transaction =
+            json!({"out_trade_no": "p-1", "trade_state": "SUCCESS", "amount": {"total": 15812, "currency": "CNY"}});
+        let body = callback_body(&transaction);
+        let signature = platform_signature(&keys().1, "1765148470", "nonce-1", &body);
+        let headers = PlatformHeaders { timestamp: "1765148470", nonce: "nonce-1", signature: &signature };
+
+        let (callback, read): (Callback, Value) = read_callback(&platform, &key, headers, &body).unwrap();
+        assert_eq!(callback.event_type, "TRANSACTION.SUCCESS");
+        assert_eq!(read, transaction);
+
+        let forged = platform_signature(&keys().0, "1765148470", "nonce-1", &body);
+        let forged_headers = PlatformHeaders { signature: &forged, ..headers };
+        assert_eq!(
+            read_callback::<Value>(&platform, &key, forged_headers, &body).err(),
+            Some(WeChatPayError::Mismatch)
+        );
+        let replayed = PlatformHeaders { timestamp: "1765148471", ..headers };
+        assert_eq!(read_callback::<Value>(&platform, &key, replayed, &body).err(), Some(WeChatPayError::Mismatch));
+
+        // Signed properly but encrypted under another merchant's key.
+        let other = ApiV3Key::new("fedcba9876543210fedcba9876543210").unwrap();
+        assert_eq!(read_callback::<Value>(&platform, &other, headers, &body).err(), Some(WeChatPayError::Decrypt));
+        assert!(ApiV3Key::new("too short").is_err());
+        assert_eq!(format!("{key:?}"), "ApiV3Key(..)");
+    }
+
+    #[test]
+    fn a_tampered_ciphertext_does_not_decrypt() {
+        let key = ApiV3Key::new(API_V3_KEY).unwrap();
+        let sealed = key.encrypt(b"{\"trade_state\":\"SUCCESS\"}", "fGWBpXcTkJJb", "transaction").unwrap();
+        let mut bytes = BASE64.decode(&sealed).unwrap();
+        bytes[0] ^= 1;
+        let resource = EncryptedResource {
+            algorithm: "AEAD_AES_256_GCM".into(),
+            ciphertext: BASE64.encode(bytes),
+            nonce: "fGWBpXcTkJJb".into(),
+            associated_data: "transaction".into(),
+            original_type: "transaction".into(),
+        };
+        assert_eq!(key.decrypt(&resource), Err(WeChatPayError::Decrypt));
+        let other_aad = EncryptedResource { ciphertext: sealed, associated_data: "refund".into(), ..resource };
+        assert_eq!(key.decrypt(&other_aad), Err(WeChatPayError::Decrypt));
+    }
+
+    #[test]
+    fn the_platform_key_loads_from_a_public_key_pem_and_the_merchant_key_from_pkcs8() {
+        let public_pem = keys().1.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
+        let platform = PlatformVerifier::from_pem(&public_pem).unwrap();
+        let signature = platform_signature(&keys().1, "1", "n", "{}");
+        assert_eq!(platform.verify("1", "n", "{}", &signature), Ok(()));
+        let private_pem = keys().0.to_pkcs8_pem(LineEnding::LF).unwrap();
+        assert!(MerchantSigner::from_pem("1900009191", "serial", &private_pem).is_ok());
+        assert!(matches!(
+            PlatformVerifier::from_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+            Err(WeChatPayError::Key(_))
+        ));
+    }
+
+    #[test]
+    fn the_platform_key_loads_from_its_certificate() {
+        use std::str::FromStr;
+        use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+        use x509_cert::der::EncodePem;
+        use x509_cert::spki::SubjectPublicKeyInfoOwned;
+        let (platform_key, merchant_key) = keys();
+        let spki = SubjectPublicKeyInfoOwned::from_key(platform_key.to_public_key()).unwrap();
+        let validity = x509_cert::time::Validity::from_now(std::time::Duration::from_secs(3600)).unwrap();
+        let subject = x509_cert::name::Name::from_str("CN=Tenpay.com sign,O=Tenpay.com,C=CN").unwrap();
+        let signer = SigningKey::<Sha256>::new(platform_key.clone());
+        let serial = x509_cert::serial_number::SerialNumber::from(42u32);
+        let builder = CertificateBuilder::new(Profile::Root, serial, validity, subject, spki, &signer).unwrap();
+        let certificate = builder.build::<Signature>().unwrap().to_pem(LineEnding::LF).unwrap();
+
+        let platform = PlatformVerifier::from_pem(&certificate).unwrap();
+        let body = r#"{"code":"SUCCESS"}"#;
+        let signature = platform_signature(platform_key, "1765148470", "n", body);
+        assert_eq!(platform.verify("1765148470", "n", body, &signature), Ok(()));
+        let other = platform_signature(merchant_key, "1765148470", "n", body);
+        assert_eq!(platform.verify("1765148470", "n", body, &other), Err(WeChatPayError::Mismatch));
+    }
+}
