@@ -13,8 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use gateway_wallets::antom::client::{AntomClient, CallError, NotificationError, SignedHeaders};
 use gateway_wallets::antom::messages::{
-    ALIPAY_CN, Amount, Env, INQUIRY_URI, Order, PAY_URI, PayRequest, PaymentMethod, ResultStatus, SettlementStrategy,
-    TerminalType, WalletPaymentStatus,
+    ALIPAY_CN, Amount, Certificate, CustomsInfo, DECLARE_URI, DeclareRequest, Env, INQUIRY_DECLARATIONS_URI,
+    INQUIRY_URI, MerchantCustomsInfo, Order, PAY_URI, PayRequest, PaymentMethod, REFUND_URI, RefundRequest,
+    ResultStatus, SettlementStrategy, TerminalType, UserName, WalletPaymentStatus,
 };
 use gateway_wallets::antom::signature::{RequestSigner, ResponseVerifier, SignatureError};
 use rsa::RsaPrivateKey;
@@ -59,6 +60,12 @@ struct Fake {
     mode: Mutex<Mode>,
     /// paymentRequestId → status.
     payments: Mutex<HashMap<String, WalletPaymentStatus>>,
+    /// Antom's paymentId → the ID number of the person who paid.
+    payers: Mutex<HashMap<String, String>>,
+    /// declarationRequestId → (status, result code).
+    declarations: Mutex<HashMap<String, (String, String)>>,
+    /// refundRequestIds taken, in order.
+    refunds: Mutex<Vec<String>>,
 }
 
 type Shared = Arc<Fake>;
@@ -143,9 +150,86 @@ async fn inquire(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) ->
     .await
 }
 
+async fn refund(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let body = String::from_utf8(body.to_vec()).unwrap();
+    let fake2 = fake.clone();
+    answer(&fake, REFUND_URI, &headers, &body, move |request| {
+        let payment_id = request["paymentId"].as_str().unwrap();
+        if !fake2.payers.lock().unwrap().contains_key(payment_id) {
+            return json!({"result": result("ORDER_NOT_EXIST", "F", "The order does not exist.")});
+        }
+        let id = request["refundRequestId"].as_str().unwrap().to_string();
+        fake2.refunds.lock().unwrap().push(id.clone());
+        json!({
+            "result": result("SUCCESS", "S", "success"),
+            "refundRequestId": id,
+            "refundId": format!("refund-{id}"),
+            "refundAmount": request["refundAmount"],
+        })
+    })
+    .await
+}
+
+/// Declares to "customs": the buyer's certificate must be the payer's.
+async fn declare(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let body = String::from_utf8(body.to_vec()).unwrap();
+    let fake2 = fake.clone();
+    answer(&fake, DECLARE_URI, &headers, &body, move |request| {
+        let payment_id = request["paymentId"].as_str().unwrap();
+        let Some(payer) = fake2.payers.lock().unwrap().get(payment_id).cloned() else {
+            return json!({"result": result("ORDER_NOT_EXIST", "F", "The order does not exist.")});
+        };
+        let buyer = request["buyerCertificate"]["certificateNo"].as_str().unwrap_or(&payer).to_string();
+        let passed = buyer == payer;
+        let id = request["declarationRequestId"].as_str().unwrap().to_string();
+        let verdict = if passed { ("SUCCESSFUL", "SUCCESS") } else { ("FAILED", "BUYER_PAYER_MISMATCH") };
+        fake2.declarations.lock().unwrap().insert(id.clone(), (verdict.0.into(), verdict.1.into()));
+        json!({
+            "result": result("SUCCESS", "S", "success"),
+            "customsPaymentId": format!("customs-{id}"),
+            "customsOrderId": request["suborderId"],
+            "identityCheckResult": if passed { "CHECK_PASSED" } else { "CHECK_NOT_PASSED" },
+        })
+    })
+    .await
+}
+
+async fn inquire_declarations(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let body = String::from_utf8(body.to_vec()).unwrap();
+    let fake2 = fake.clone();
+    answer(&fake, INQUIRY_DECLARATIONS_URI, &headers, &body, move |request| {
+        let declarations = fake2.declarations.lock().unwrap();
+        let (mut records, mut missing) = (Vec::new(), Vec::new());
+        for id in request["declarationRequestIds"].as_array().unwrap() {
+            let id = id.as_str().unwrap();
+            match declarations.get(id) {
+                Some((status, code)) => records.push(json!({
+                    "declarationRequestId": id,
+                    "customsPaymentId": format!("customs-{id}"),
+                    "declarationRequestStatus": status,
+                    "customsDeclarationResultCode": code,
+                })),
+                None => missing.push(id.to_string()),
+            }
+        }
+        json!({
+            "result": result("SUCCESS", "S", "success"),
+            "declarationRecords": records,
+            "declarationRequestsNotFound": missing,
+        })
+    })
+    .await
+}
+
 async fn start_fake() -> (String, Shared) {
     let fake: Shared = Arc::default();
-    let app = Router::new().route(PAY_URI, post(pay)).route(INQUIRY_URI, post(inquire)).with_state(fake.clone());
+    let app = Router::new()
+        .route(PAY_URI, post(pay))
+        .route(INQUIRY_URI, post(inquire))
+        .route(REFUND_URI, post(refund))
+        .route(DECLARE_URI, post(declare))
+        .route(INQUIRY_DECLARATIONS_URI, post(inquire_declarations))
+        .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -271,4 +355,71 @@ async fn notifications_are_read_only_when_antom_signed_them() {
     );
     let elsewhere = SignedHeaders { client_id: "another-client", ..headers };
     assert_eq!(antom.read_notification(NOTIFY_PATH, elsewhere, &body), Err(NotificationError::OtherClient));
+}
+
+fn declaration(id: &str, payment_id: &str, id_number: &str) -> DeclareRequest {
+    DeclareRequest {
+        declaration_request_id: id.into(),
+        payment_id: payment_id.into(),
+        declaration_amount: Amount::cny(15812),
+        customs: CustomsInfo { customs_code: "ZONGSHU".into(), region: "CN".into() },
+        merchant_customs_info: MerchantCustomsInfo {
+            merchant_customs_code: "3301960Z01".into(),
+            merchant_customs_name: "Gateway".into(),
+        },
+        split_order: true,
+        suborder_id: Some(format!("order-{id}")),
+        buyer_certificate: Some(Certificate {
+            certificate_type: "ID_CARD".into(),
+            certificate_no: id_number.into(),
+            holder_name: UserName { full_name: "王小明".into() },
+        }),
+    }
+}
+
+#[tokio::test]
+async fn a_declaration_is_checked_against_the_payer_and_inquired() {
+    let (base, fake) = start_fake().await;
+    let antom = client(&base, &keys().gateway);
+    fake.payers.lock().unwrap().insert("antom-p-8".into(), "110101199003074477".into());
+
+    let passed = antom.declare(&declaration("d-1", "antom-p-8", "110101199003074477")).await.unwrap();
+    assert_eq!(passed.identity_check_result.as_deref(), Some("CHECK_PASSED"));
+    assert_eq!(passed.customs_payment_id.as_deref(), Some("customs-d-1"));
+    let refused = antom.declare(&declaration("d-2", "antom-p-8", "110101199001011234")).await.unwrap();
+    assert_eq!(refused.identity_check_result.as_deref(), Some("CHECK_NOT_PASSED"));
+
+    let ids = ["d-1".to_string(), "d-2".into(), "d-9".into()];
+    let records = antom.inquire_declarations(&ids).await.unwrap();
+    let verdicts: Vec<_> = records
+        .declaration_records
+        .iter()
+        .map(|r| (r.declaration_request_id.as_str(), r.declaration_request_status.as_deref()))
+        .collect();
+    assert_eq!(verdicts, [("d-1", Some("SUCCESSFUL")), ("d-2", Some("FAILED"))]);
+    assert_eq!(records.declaration_requests_not_found, ["d-9"]);
+}
+
+#[tokio::test]
+async fn a_refund_of_a_captured_payment_is_taken_once_signed() {
+    let (base, fake) = start_fake().await;
+    fake.payers.lock().unwrap().insert("antom-p-9".into(), "110101199003074477".into());
+    let request = RefundRequest {
+        refund_request_id: "r-1".into(),
+        payment_id: "antom-p-9".into(),
+        refund_amount: Amount::cny(15812),
+        refund_reason: Some("payment_expired".into()),
+        refund_notify_url: None,
+    };
+    let refunded = client(&base, &keys().gateway).refund(&request).await.unwrap();
+    assert_eq!(refunded.refund_id.as_deref(), Some("refund-r-1"));
+    assert_eq!(refunded.refund_amount, Some(Amount::cny(15812)));
+    assert!(
+        matches!(client(&base, &keys().stranger).refund(&request).await, Err(CallError::Failed { code, .. }) if code == "INVALID_SIGNATURE")
+    );
+    let unknown = RefundRequest { payment_id: "never-paid".into(), ..request };
+    assert!(
+        matches!(client(&base, &keys().gateway).refund(&unknown).await, Err(CallError::Failed { code, .. }) if code == "ORDER_NOT_EXIST")
+    );
+    assert_eq!(*fake.refunds.lock().unwrap(), ["r-1"]);
 }

@@ -1,4 +1,5 @@
-//! Calls to Antom and notifications from it, signed and verified.
+//! Calls to Antom (`pay`, `inquiryPayment`, `refund`, `declare`,
+//! `inquiryDeclarationRequests`) and notifications from it, signed and verified.
 //!
 //! Each call's failure is classified by what Gateway may conclude from it:
 //! - [`CallError::Retry`]: the request never reached Antom (no connection): sending it
@@ -9,8 +10,9 @@
 //!   a `U`, an answer whose signature does not verify): only an inquiry can tell.
 
 use super::messages::{
-    Answer, INQUIRY_URI, InquiryRequest, InquiryResponse, PAY_URI, PayRequest, PayResponse, PaymentNotification,
-    ResultStatus,
+    Answer, DECLARE_URI, DeclareRequest, DeclareResponse, INQUIRY_DECLARATIONS_URI, INQUIRY_URI,
+    InquiryDeclarationsRequest, InquiryDeclarationsResponse, InquiryRequest, InquiryResponse, PAY_URI, PayRequest,
+    PayResponse, PaymentNotification, REFUND_URI, RefundRequest, RefundResponse, ResultStatus,
 };
 use super::signature::{RequestSigner, ResponseVerifier, SignatureError};
 use serde::Serialize;
@@ -90,6 +92,27 @@ impl AntomClient {
     pub async fn inquire(&self, payment_request_id: &str) -> Result<InquiryResponse, CallError> {
         let request = InquiryRequest { payment_request_id: payment_request_id.to_string() };
         classify(self.call(INQUIRY_URI, &request).await?)
+    }
+
+    /// `refund`: part or all of a captured payment. Accepted for later
+    /// (`REFUND_IN_PROCESS`) is a success here: `notifyRefund` or an inquiry tells the end.
+    pub async fn refund(&self, request: &RefundRequest) -> Result<RefundResponse, CallError> {
+        let answer: RefundResponse = self.call(REFUND_URI, request).await?;
+        if answer.is_in_process() {
+            return Ok(answer);
+        }
+        classify(answer)
+    }
+
+    /// `declare`: sends an order's payment to the customs office.
+    pub async fn declare(&self, request: &DeclareRequest) -> Result<DeclareResponse, CallError> {
+        classify(self.call(DECLARE_URI, request).await?)
+    }
+
+    /// `inquiryDeclarationRequests`: the customs' answers to up to 10 declarations.
+    pub async fn inquire_declarations(&self, ids: &[String]) -> Result<InquiryDeclarationsResponse, CallError> {
+        let request = InquiryDeclarationsRequest { declaration_request_ids: ids.to_vec() };
+        classify(self.call(INQUIRY_DECLARATIONS_URI, &request).await?)
     }
 
     /// Verifies a `notifyPayment` that arrived at `notify_path` (the path of

@@ -10,6 +10,15 @@ pub const PAY_URI: &str = "/ams/api/v1/payments/pay";
 /// The endpoint of `inquiryPayment`, under `{base}`.
 pub const INQUIRY_URI: &str = "/ams/api/v1/payments/inquiryPayment";
 
+/// The endpoint of `refund`, under `{base}`.
+pub const REFUND_URI: &str = "/ams/api/v1/payments/refund";
+
+/// The endpoint of `declare` (a payment declared to China customs), under `{base}`.
+pub const DECLARE_URI: &str = "/ams/api/v1/customs/declare";
+
+/// The endpoint of `inquiryDeclarationRequests`, under `{base}`.
+pub const INQUIRY_DECLARATIONS_URI: &str = "/ams/api/v1/customs/inquiryDeclarationRequests";
+
 /// Alipay's payment method for shoppers in mainland China.
 pub const ALIPAY_CN: &str = "ALIPAY_CN";
 
@@ -226,6 +235,149 @@ pub struct InquiryResponse {
     pub payment_amount: Option<Amount>,
 }
 
+/// The body of `refund`: part or all of a captured payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundRequest {
+    /// Gateway's id of the refund, stored before the call: its idempotency key.
+    pub refund_request_id: String,
+    /// Antom's id of the payment.
+    pub payment_id: String,
+    pub refund_amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_reason: Option<String>,
+    /// Where Antom sends `notifyRefund` when the refund completes later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_notify_url: Option<String>,
+}
+
+/// The answer to `refund`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundResponse {
+    pub result: ResultInfo,
+    #[serde(default)]
+    pub refund_request_id: Option<String>,
+    #[serde(default)]
+    pub refund_id: Option<String>,
+    #[serde(default)]
+    pub refund_amount: Option<Amount>,
+}
+
+impl RefundResponse {
+    /// `U` with `REFUND_IN_PROCESS`: accepted, its result comes in `notifyRefund`.
+    pub fn is_in_process(&self) -> bool {
+        self.result.result_status == ResultStatus::Unknown && self.result.result_code == "REFUND_IN_PROCESS"
+    }
+}
+
+/// The customs office a declaration goes to (`customsCode`, e.g. `ZONGSHU`,
+/// `SHANGHAI_CBT`, `HANGZHOU`), in China.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomsInfo {
+    pub customs_code: String,
+    /// Always `CN`.
+    pub region: String,
+}
+
+/// The merchant as registered with customs: Gateway's e-commerce platform record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MerchantCustomsInfo {
+    pub merchant_customs_code: String,
+    pub merchant_customs_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserName {
+    pub full_name: String,
+}
+
+/// The buyer's identity document, so that Antom checks it against the payer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Certificate {
+    /// `ID_CARD` for a resident identity card.
+    pub certificate_type: String,
+    pub certificate_no: String,
+    pub holder_name: UserName,
+}
+
+/// The body of `declare`. A checkout pays several orders at once, so each order is
+/// declared on its own (`splitOrder` with the order as `suborderId`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclareRequest {
+    /// At most 32 characters; the idempotency key of the declaration.
+    pub declaration_request_id: String,
+    pub payment_id: String,
+    pub declaration_amount: Amount,
+    pub customs: CustomsInfo,
+    pub merchant_customs_info: MerchantCustomsInfo,
+    pub split_order: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suborder_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_certificate: Option<Certificate>,
+}
+
+/// The answer to `declare`: the call was taken; the customs' verdict comes by inquiry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclareResponse {
+    pub result: ResultInfo,
+    /// The payment's id in the customs' system (the payment document's number).
+    #[serde(default)]
+    pub customs_payment_id: Option<String>,
+    #[serde(default)]
+    pub customs_order_id: Option<String>,
+    /// Whether the buyer's certificate matched the payer (`CHECK_PASSED`,
+    /// `CHECK_NOT_PASSED`).
+    #[serde(default)]
+    pub identity_check_result: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InquiryDeclarationsRequest {
+    /// Up to 10 at a time.
+    pub declaration_request_ids: Vec<String>,
+}
+
+/// One declaration as customs last answered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclarationRecord {
+    pub declaration_request_id: String,
+    #[serde(default)]
+    pub customs_payment_id: Option<String>,
+    #[serde(default)]
+    pub customs_order_id: Option<String>,
+    #[serde(default)]
+    pub declaration_amount: Option<Amount>,
+    /// Where the declaration stands at customs; kept as sent, for the operator.
+    #[serde(default)]
+    pub declaration_request_status: Option<String>,
+    #[serde(default)]
+    pub customs_declaration_result_code: Option<String>,
+    #[serde(default)]
+    pub customs_declaration_result_desc: Option<String>,
+    #[serde(default)]
+    pub customs_declaration_return_time: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InquiryDeclarationsResponse {
+    pub result: ResultInfo,
+    #[serde(default)]
+    pub declaration_requests_not_found: Vec<String>,
+    #[serde(default)]
+    pub declaration_records: Vec<DeclarationRecord>,
+}
+
 /// Every answer's outcome, so that a call can classify any of them.
 pub trait Answer {
     fn result(&self) -> &ResultInfo;
@@ -238,6 +390,24 @@ impl Answer for PayResponse {
 }
 
 impl Answer for InquiryResponse {
+    fn result(&self) -> &ResultInfo {
+        &self.result
+    }
+}
+
+impl Answer for RefundResponse {
+    fn result(&self) -> &ResultInfo {
+        &self.result
+    }
+}
+
+impl Answer for DeclareResponse {
+    fn result(&self) -> &ResultInfo {
+        &self.result
+    }
+}
+
+impl Answer for InquiryDeclarationsResponse {
     fn result(&self) -> &ResultInfo {
         &self.result
     }

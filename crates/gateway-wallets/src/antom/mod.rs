@@ -6,10 +6,11 @@
 //! Gateway verifies with Antom's public key before reading the body.
 //!
 //! - [`signature`] — signing what Gateway sends, verifying what Antom sends.
-//! - [`client`] — the calls (`pay`, `inquiryPayment`), each failure classified as
-//!   retry, failed or unknown; reading a verified `notifyPayment`.
-//! - [`messages`] — the bodies of `pay` and `notifyPayment`, and the result every
-//!   answer carries, classified as success, failure or unknown.
+//! - [`client`] — the calls (`pay`, `inquiryPayment`, `refund`, `declare`,
+//!   `inquiryDeclarationRequests`), each failure classified as retry, failed or
+//!   unknown; reading a verified `notifyPayment`.
+//! - [`messages`] — the bodies of those calls and of `notifyPayment`, and the result
+//!   every answer carries (`S`, `F`, `U`).
 
 pub mod client;
 pub mod messages;
