@@ -22,14 +22,17 @@ pub fn reasons(ctx: &Ctx, codes: &[&str]) -> String {
         .join(" · ")
 }
 
+/// An offer's terms in a sentence: price, quantity, lead time.
 pub fn offer_line(ctx: &Ctx, o: &gateway_app::sourcing::OfferView) -> String {
     ctx.t3("sourcing-offer-line", ("price", &o.unit_price_usd), ("quantity", &o.quantity), ("days", &o.lead_time_days))
 }
 
+/// A request's status, translated.
 pub fn status(ctx: &Ctx, code: &str) -> String {
     ctx.t_dynamic(&format!("sourcing-status-{code}"), "sourcing-status-other")
 }
 
+/// The id in a sourcing page's path, or the not-found page.
 pub fn id_of<T: std::str::FromStr>(ctx: &Ctx, raw: &str) -> Result<T, axum::response::Response> {
     raw.parse().map_err(|_| ctx.fail(AppError::NotFound("sourcing request")))
 }
@@ -47,6 +50,7 @@ pub struct RequestRow {
     pub offers: usize,
 }
 
+/// A request's row, in the page's language.
 pub fn request_row(ctx: &Ctx, r: &SourcingRequestView) -> RequestRow {
     RequestRow {
         id: r.id.clone(),
