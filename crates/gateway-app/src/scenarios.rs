@@ -14,7 +14,7 @@ pub mod aggregate;
 use crate::input::DecimalText;
 use crate::tax_classes::NameView;
 use crate::{App, AppError, AppResult, ErrorCode, Principal};
-use aggregate::{Group, Largest, ppm_as_percent, share};
+use aggregate::{Group, Largest, Share, ppm_as_percent};
 use gateway_core::product::NetContent;
 use gateway_core::scenario::{ExtraDutyDraft, RuleDraft, ScenarioRule, Tables, UnitProduct, compare};
 use gateway_core::tax::TaxRates;
@@ -100,8 +100,10 @@ pub struct GroupView {
     /// Products whose one-unit order (goods + freight) is within the single limit.
     pub within_limit_before: u64,
     pub within_limit_after: u64,
-    pub share_within_limit_before: String,
-    pub share_within_limit_after: String,
+    #[schema(value_type = String)]
+    pub share_within_limit_before: Share,
+    #[schema(value_type = String)]
+    pub share_within_limit_after: Share,
     /// Within the limit before, above it under the rule.
     pub crossed_over_limit: u64,
     /// Above the limit before, within it under the rule.
@@ -109,8 +111,10 @@ pub struct GroupView {
     /// Products whose one-unit order pays full tax.
     pub full_tax_before: u64,
     pub full_tax_after: u64,
-    pub share_full_tax_before: String,
-    pub share_full_tax_after: String,
+    #[schema(value_type = String)]
+    pub share_full_tax_before: Share,
+    #[schema(value_type = String)]
+    pub share_full_tax_after: Share,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -139,14 +143,14 @@ impl GroupView {
             median_change_pct: ppm_as_percent(g.median_change_ppm()),
             within_limit_before: g.within_before,
             within_limit_after: g.within_after,
-            share_within_limit_before: share(g.within_before, g.products),
-            share_within_limit_after: share(g.within_after, g.products),
+            share_within_limit_before: Share::of(g.within_before, g.products),
+            share_within_limit_after: Share::of(g.within_after, g.products),
             crossed_over_limit: g.crossed_over,
             crossed_under_limit: g.crossed_under,
             full_tax_before: g.full_tax_before,
             full_tax_after: g.full_tax_after,
-            share_full_tax_before: share(g.full_tax_before, g.products),
-            share_full_tax_after: share(g.full_tax_after, g.products),
+            share_full_tax_before: Share::of(g.full_tax_before, g.products),
+            share_full_tax_after: Share::of(g.full_tax_after, g.products),
         }
     }
 }

@@ -40,13 +40,42 @@ fn relative(before: Cny, after: Cny, scale: i128) -> i64 {
     i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
 }
 
-/// `part` of `whole` as a decimal fraction with four places ("0.7500"); "0.0000" of nothing.
-pub fn share(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        return format_scaled(0, SHARE_PLACES);
+/// A part of a whole, in ten-thousandths (rounded half-up): the API writes it as a
+/// fraction with four places ("0.7500"), the pages as a percentage ("75.00").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Share(i64);
+
+impl Share {
+    /// `part` of `whole`; nothing of nothing.
+    pub fn of(part: u64, whole: u64) -> Self {
+        if whole == 0 {
+            return Share(0);
+        }
+        let scaled = div_round_half_up(i128::from(part) * 10_000, i128::from(whole));
+        Share(i64::try_from(scaled).unwrap_or(0))
     }
-    let scaled = div_round_half_up(i128::from(part) * 10_000, i128::from(whole));
-    format_scaled(i64::try_from(scaled).unwrap_or(0), SHARE_PLACES)
+
+    /// As a percentage with two decimals: 0.7500 → "75.00".
+    pub fn as_percent(self) -> String {
+        format_scaled(self.0, 2)
+    }
+}
+
+impl std::fmt::Display for Share {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_scaled(self.0, SHARE_PLACES))
+    }
+}
+
+impl serde::Serialize for Share {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// The text of [`Share::of`]: a fraction with four places ("0.7500"); "0.0000" of nothing.
+pub fn share(part: u64, whole: u64) -> String {
+    Share::of(part, whole).to_string()
 }
 
 /// ppm as a percentage with two decimals: 91,000 ppm → "9.10".
@@ -247,6 +276,8 @@ mod tests {
         assert_eq!(share(1, 3), "0.3333");
         assert_eq!(share(2, 3), "0.6667");
         assert_eq!(share(0, 0), "0.0000");
+        assert_eq!(Share::of(3, 4).as_percent(), "75.00");
+        assert_eq!(serde_json::to_value(Share::of(1, 3)).unwrap_or_default(), "0.3333");
         assert_eq!(ppm_as_percent(250_041), "25.00");
         assert_eq!(ppm_as_percent(-5_050), "-0.51");
     }

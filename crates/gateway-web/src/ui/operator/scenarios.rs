@@ -14,7 +14,6 @@ use axum::http::StatusCode;
 use gateway_app::AppError;
 use gateway_app::input::DecimalText;
 use gateway_app::scenarios::{ExtraDutyInput, GroupView, ScenarioInput, ScenarioView};
-use gateway_core::decimal::{format_scaled, parse_scaled};
 use gateway_core::scenario::ALL_CLASSES;
 use serde::Deserialize;
 
@@ -96,11 +95,6 @@ pub struct GroupRow {
     pub full_tax_after: String,
 }
 
-/// A fraction as the API writes it ("0.7500") as a percentage ("75.00").
-fn share_percent(fraction: &str) -> String {
-    parse_scaled(fraction, 4).map(|v| format_scaled(v, 2)).unwrap_or_else(|_| fraction.to_string())
-}
-
 impl GroupRow {
     fn new(ctx: &Ctx, g: &GroupView) -> Self {
         let name = match &g.name {
@@ -114,12 +108,12 @@ impl GroupRow {
             mean_after: g.mean_price_after.clone(),
             mean_change: g.mean_change_pct.clone(),
             median_change: g.median_change_pct.clone(),
-            within_before: share_percent(&g.share_within_limit_before),
-            within_after: share_percent(&g.share_within_limit_after),
+            within_before: g.share_within_limit_before.as_percent(),
+            within_after: g.share_within_limit_after.as_percent(),
             crossed_over: g.crossed_over_limit,
             crossed_under: g.crossed_under_limit,
-            full_tax_before: share_percent(&g.share_full_tax_before),
-            full_tax_after: share_percent(&g.share_full_tax_after),
+            full_tax_before: g.share_full_tax_before.as_percent(),
+            full_tax_after: g.share_full_tax_after.as_percent(),
         }
     }
 }
@@ -316,7 +310,6 @@ mod tests {
         .with_preset()
         .input();
         assert_eq!((full.cbec_preference, full.extra_duty.is_none()), (Some(false), true));
-        assert_eq!(share_percent("0.7500"), "75.00");
         assert_eq!(form_field("extra_duty[0].points"), "extra_points");
     }
 }
