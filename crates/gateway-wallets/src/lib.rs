@@ -13,4 +13,5 @@
 //!   AEAD_AES_256_GCM decryption of a callback's resource.
 
 pub mod antom;
+mod keys;
 pub mod wechat_pay;

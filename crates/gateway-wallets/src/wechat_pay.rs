@@ -17,9 +17,8 @@ use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde::{Deserialize, Serialize};
@@ -78,9 +77,7 @@ impl MerchantSigner {
         serial_no: impl Into<String>,
         pem: &str,
     ) -> Result<Self, WeChatPayError> {
-        let key = RsaPrivateKey::from_pkcs8_pem(pem)
-            .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
-            .map_err(|e| WeChatPayError::Key(e.to_string()))?;
+        let key = crate::keys::private_key_from_pem(pem).map_err(WeChatPayError::Key)?;
         Ok(Self::from_key(mch_id, serial_no, key))
     }
 
@@ -245,15 +242,8 @@ mod tests {
     use super::*;
     use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
     use serde_json::{Value, json};
-    use std::sync::OnceLock;
 
-    fn keys() -> &'static (RsaPrivateKey, RsaPrivateKey) {
-        static KEYS: OnceLock<(RsaPrivateKey, RsaPrivateKey)> = OnceLock::new();
-        KEYS.get_or_init(|| {
-            let mut rng = rsa::rand_core::OsRng;
-            (RsaPrivateKey::new(&mut rng, 2048).unwrap(), RsaPrivateKey::new(&mut rng, 2048).unwrap())
-        })
-    }
+    use crate::keys::test_keys as keys;
 
     const API_V3_KEY: &str = "0123456789abcdef0123456789abcdef";
 

@@ -12,9 +12,8 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::Sha256;
@@ -62,9 +61,7 @@ impl RequestSigner {
     /// From Gateway's private key in PEM, PKCS #8 (`BEGIN PRIVATE KEY`) or PKCS #1
     /// (`BEGIN RSA PRIVATE KEY`), as Antom's dashboard and `openssl genrsa` write it.
     pub fn from_pem(client_id: impl Into<String>, key_version: u32, pem: &str) -> Result<Self, SignatureError> {
-        let key = RsaPrivateKey::from_pkcs8_pem(pem)
-            .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
-            .map_err(|e| SignatureError::Key(e.to_string()))?;
+        let key = crate::keys::private_key_from_pem(pem).map_err(SignatureError::Key)?;
         Ok(Self::from_key(client_id, key_version, key))
     }
 
@@ -212,17 +209,8 @@ mod tests {
 
     use super::*;
     use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
-    use std::sync::OnceLock;
 
-    /// Two key pairs (Gateway's and a stranger's), made once: 2048-bit generation is
-    /// the slow part of these tests.
-    fn keys() -> &'static (RsaPrivateKey, RsaPrivateKey) {
-        static KEYS: OnceLock<(RsaPrivateKey, RsaPrivateKey)> = OnceLock::new();
-        KEYS.get_or_init(|| {
-            let mut rng = rsa::rand_core::OsRng;
-            (RsaPrivateKey::new(&mut rng, 2048).unwrap(), RsaPrivateKey::new(&mut rng, 2048).unwrap())
-        })
-    }
+    use crate::keys::test_keys as keys;
 
     const URI: &str = "/ams/api/v1/payments/pay";
     const BODY: &str = r#"{"paymentRequestId":"pay_1","paymentAmount":{"currency":"CNY","value":"15812"}}"#;
