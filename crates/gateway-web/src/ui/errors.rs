@@ -2,7 +2,7 @@
 //! page that shows nothing of the cause (which is logged). Never JSON, never a blank.
 
 use super::context::Ctx;
-use super::i18n::{self};
+use super::i18n;
 use super::shared::bare;
 use askama::Template;
 use axum::http::StatusCode;
@@ -33,12 +33,12 @@ pub fn page(ctx: &Ctx, status: StatusCode, detail_key: &str) -> Response {
     page_text(ctx, status, ctx.t(detail_key))
 }
 
-/// An error page with `status` and a translated `detail`.
 /// The id in a page's path, or the not-found page when it is not one.
 pub fn page_id<T: std::str::FromStr>(ctx: &Ctx, raw: &str) -> Result<T, Response> {
     raw.parse().map_err(|_| page(ctx, StatusCode::NOT_FOUND, "error-not-found"))
 }
 
+/// An error page with `status` and a translated `detail`.
 pub fn page_text(ctx: &Ctx, status: StatusCode, detail: String) -> Response {
     let page = ErrorPage { c: ctx, status: status.as_u16(), title: ctx.t(title_key(status)), detail };
     ctx.render_status(status, &page)
