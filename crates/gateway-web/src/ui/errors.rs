@@ -8,6 +8,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gateway_app::{AppError, ErrorCode, Principal};
+use gateway_core::user::Role;
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -98,29 +99,27 @@ impl Ctx {
     /// The signed-in consumer, or the way out: sign-in for a visitor, a 403 page for
     /// a merchant or operator (only consumers buy).
     pub fn require_consumer(&self) -> Result<&Principal, Response> {
-        match &self.user {
-            None => Err(self.login_redirect()),
-            Some(u) if !u.is_consumer() => Err(page(self, StatusCode::FORBIDDEN, "error-consumers-only")),
-            Some(u) => Ok(&u.principal),
-        }
+        self.require(Role::Consumer, "error-consumers-only")
     }
 
     /// The signed-in merchant user, or the way out: sign-in for a visitor, a 403 page
     /// for a consumer or an operator (the merchant portal is the merchants').
     pub fn require_merchant(&self) -> Result<&Principal, Response> {
-        match &self.user {
-            None => Err(self.login_redirect()),
-            Some(u) if !u.is_merchant() => Err(page(self, StatusCode::FORBIDDEN, "error-merchants-only")),
-            Some(u) => Ok(&u.principal),
-        }
+        self.require(Role::Merchant, "error-merchants-only")
     }
 
     /// The signed-in operator, or the way out: sign-in for a visitor, a 403 page for
     /// a consumer or a merchant (the console is the platform staff's).
     pub fn require_operator(&self) -> Result<&Principal, Response> {
+        self.require(Role::Operator, "error-operators-only")
+    }
+
+    /// The signed-in user of `role`; sign-in for a visitor, else the 403 page saying
+    /// `refusal_key`.
+    fn require(&self, role: Role, refusal_key: &str) -> Result<&Principal, Response> {
         match &self.user {
             None => Err(self.login_redirect()),
-            Some(u) if !u.is_operator() => Err(page(self, StatusCode::FORBIDDEN, "error-operators-only")),
+            Some(u) if u.principal.role != role => Err(page(self, StatusCode::FORBIDDEN, refusal_key)),
             Some(u) => Ok(&u.principal),
         }
     }
