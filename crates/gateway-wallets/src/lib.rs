@@ -13,5 +13,8 @@
 //!   AEAD_AES_256_GCM decryption of a callback's resource.
 
 pub mod antom;
+mod call;
 mod keys;
 pub mod wechat_pay;
+
+pub use call::CallError;

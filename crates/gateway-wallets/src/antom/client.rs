@@ -19,15 +19,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CallError {
-    #[error("Antom was not reached; the call can be sent again: {0}")]
-    Retry(String),
-    #[error("Antom refused the call: {code}: {message}")]
-    Failed { code: String, message: String },
-    #[error("the outcome of the call is unknown; inquire: {0}")]
-    Unknown(String),
-}
+/// The classification every wallet's client shares, here under its old path.
+pub use crate::call::CallError;
 
 /// The headers of a message Antom signed.
 #[derive(Debug, Clone, Copy)]
