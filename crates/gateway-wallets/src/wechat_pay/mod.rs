@@ -1,0 +1,19 @@
+//! WeChat Pay API v3, as its published signature and callback rules describe it, and
+//! its cross-border (global) payment API.
+//!
+//! - [`signature`] — the `Authorization` a request carries (SHA256withRSA with the
+//!   merchant's key), and the verification of answers and callbacks with the platform
+//!   certificate or key.
+//! - [`callback`] — a callback verified, then its `resource` decrypted with the API v3
+//!   key (AEAD_AES_256_GCM).
+//!
+//! The items of both are here too, under the paths Gateway has always used
+//! (`gateway_wallets::wechat_pay::MerchantSigner`, …).
+
+pub mod callback;
+pub mod signature;
+
+pub use callback::{ApiV3Key, Callback, EncryptedResource, read_callback};
+pub use signature::{
+    MerchantSigner, PlatformHeaders, PlatformVerifier, SCHEME, WeChatPayError, request_message, response_message,
+};
