@@ -6,8 +6,9 @@
 //!
 //! - [`antom`] — Antom (Alipay) Cashier Payment: the `signature` header over
 //!   `<method> <uri>\n<client-id>.<time>.<body>` (SHA256withRSA), the messages of
-//!   `pay`, `inquiryPayment` and `notifyPayment`, and a client that signs its calls,
-//!   verifies the answers and classifies each failure as retry, failed or unknown.
+//!   `pay`, `inquiryPayment`, `refund`, `declare`, `notifyPayment` and `notifyRefund`,
+//!   and a client that signs its calls, verifies the answers and classifies each
+//!   failure as retry, failed or unknown ([`CallError`]).
 //! - [`wechat_pay`] — WeChat Pay API v3: the `Authorization` signature, verification
 //!   of answers and callbacks with the platform certificate or key, and the
 //!   AEAD_AES_256_GCM decryption of a callback's resource.

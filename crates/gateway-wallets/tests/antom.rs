@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use gateway_wallets::antom::client::{AntomClient, CallError, NotificationError, SignedHeaders};
 use gateway_wallets::antom::messages::{
-    ALIPAY_CN, Amount, Certificate, CustomsInfo, DECLARE_URI, DeclareRequest, Env, INQUIRY_DECLARATIONS_URI,
-    INQUIRY_URI, MerchantCustomsInfo, Order, PAY_URI, PayRequest, PaymentMethod, REFUND_URI, RefundRequest,
-    ResultStatus, SettlementStrategy, TerminalType, UserName, WalletPaymentStatus,
+    ALIPAY_CN, Amount, AntomNotification, Certificate, CustomsInfo, DECLARE_URI, DeclareRequest, Env,
+    INQUIRY_DECLARATIONS_URI, INQUIRY_URI, MerchantCustomsInfo, Order, PAY_URI, PayRequest, PaymentMethod, REFUND_URI,
+    RefundRequest, RefundStatus, ResultStatus, SettlementStrategy, TerminalType, UserName, WalletPaymentStatus,
 };
 use gateway_wallets::antom::signature::{RequestSigner, ResponseVerifier, SignatureError};
 use rsa::RsaPrivateKey;
@@ -26,6 +26,7 @@ use std::time::Duration;
 
 const CLIENT_ID: &str = "SANDBOX_5Y0566SG25J004124";
 const NOTIFY_PATH: &str = "/api/v1/payments/alipay/notify";
+const REFUND_NOTIFY_PATH: &str = "/api/v1/refunds/alipay/notify";
 
 struct Keys {
     gateway: RsaPrivateKey,
@@ -323,7 +324,12 @@ async fn failures_are_classified_by_what_they_allow() {
 
 /// A `notifyPayment` as the fake Antom would send it, signed with `key`.
 fn notification(key: &RsaPrivateKey, body: &str) -> String {
-    RequestSigner::from_key(CLIENT_ID, 1, key.clone()).signature_header("POST", NOTIFY_PATH, "1765148470000", body)
+    signed_notification(key, NOTIFY_PATH, body)
+}
+
+/// A notification sent to `path`, signed with `key`.
+fn signed_notification(key: &RsaPrivateKey, path: &str, body: &str) -> String {
+    RequestSigner::from_key(CLIENT_ID, 1, key.clone()).signature_header("POST", path, "1765148470000", body)
 }
 
 #[tokio::test]
@@ -422,4 +428,77 @@ async fn a_refund_of_a_captured_payment_is_taken_once_signed() {
         matches!(client(&base, &keys().gateway).refund(&unknown).await, Err(CallError::Failed { code, .. }) if code == "ORDER_NOT_EXIST")
     );
     assert_eq!(*fake.refunds.lock().unwrap(), ["r-1"]);
+}
+
+fn refund_notification_body() -> String {
+    json!({
+        "notifyType": "REFUND_RESULT",
+        "result": result("SUCCESS", "S", "success"),
+        "refundStatus": "SUCCESS",
+        "refundRequestId": "r-2",
+        "refundId": "refund-r-2",
+        "refundAmount": {"currency": "CNY", "value": "15812"},
+        "refundTime": "2026-12-08T10:00:00+08:00",
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_refund_notification_is_read_only_when_antom_signed_it() {
+    let antom = client("http://127.0.0.1:9", &keys().gateway);
+    let body = refund_notification_body();
+    let signature = signed_notification(&keys().antom, REFUND_NOTIFY_PATH, &body);
+    let headers = SignedHeaders { client_id: CLIENT_ID, time: "1765148470000", signature: &signature };
+
+    let Ok(AntomNotification::Refund(refund)) = antom.read_any_notification(REFUND_NOTIFY_PATH, headers, &body) else {
+        panic!("a refund notification")
+    };
+    assert_eq!((refund.refund_request_id.as_str(), refund.refund_status), ("r-2", RefundStatus::Success));
+    assert!(refund.succeeded());
+    assert_eq!(refund.refund_amount.minor_units(), Some(15812));
+    assert_eq!(refund.refund_time.as_deref(), Some("2026-12-08T10:00:00+08:00"));
+    // The payment reader does not take it for a payment.
+    assert!(matches!(antom.read_notification(REFUND_NOTIFY_PATH, headers, &body), Err(NotificationError::Body(_))));
+
+    let forged = signed_notification(&keys().stranger, REFUND_NOTIFY_PATH, &body);
+    let forged_headers = SignedHeaders { signature: &forged, ..headers };
+    assert_eq!(
+        antom.read_any_notification(REFUND_NOTIFY_PATH, forged_headers, &body),
+        Err(NotificationError::Signature(SignatureError::Mismatch))
+    );
+    let failed = body.replace("\"refundStatus\":\"SUCCESS\"", "\"refundStatus\":\"FAIL\"");
+    assert_ne!(failed, body);
+    assert_eq!(
+        antom.read_any_notification(REFUND_NOTIFY_PATH, headers, &failed),
+        Err(NotificationError::Signature(SignatureError::Mismatch)),
+        "a status changed after signing"
+    );
+    // Signed for the payment path, presented at the refund path.
+    let elsewhere = signed_notification(&keys().antom, NOTIFY_PATH, &body);
+    let elsewhere_headers = SignedHeaders { signature: &elsewhere, ..headers };
+    assert!(antom.read_any_notification(REFUND_NOTIFY_PATH, elsewhere_headers, &body).is_err());
+}
+
+#[tokio::test]
+async fn one_notify_path_takes_both_kinds_and_no_other() {
+    let antom = client("http://127.0.0.1:9", &keys().gateway);
+    let payment = json!({
+        "notifyType": "PAYMENT_RESULT",
+        "result": result("SUCCESS", "S", "success"),
+        "paymentRequestId": "p-10",
+        "paymentId": "antom-p-10",
+        "paymentAmount": {"currency": "CNY", "value": "15812"},
+    })
+    .to_string();
+    let read = |body: &str| {
+        let signature = notification(&keys().antom, body);
+        let headers = SignedHeaders { client_id: CLIENT_ID, time: "1765148470000", signature: &signature };
+        antom.read_any_notification(NOTIFY_PATH, headers, body)
+    };
+    assert!(matches!(read(&payment), Ok(AntomNotification::Payment(p)) if p.payment_request_id == "p-10"));
+    assert!(
+        matches!(read(&refund_notification_body()), Ok(AntomNotification::Refund(r)) if r.refund_id == "refund-r-2")
+    );
+    let other = payment.replace("PAYMENT_RESULT", "OFFLINE_PAYMENT_CODE");
+    assert!(matches!(read(&other), Err(NotificationError::Body(why)) if why.contains("OFFLINE_PAYMENT_CODE")));
 }

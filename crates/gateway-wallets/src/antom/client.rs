@@ -1,5 +1,6 @@
 //! Calls to Antom (`pay`, `inquiryPayment`, `refund`, `declare`,
-//! `inquiryDeclarationRequests`) and notifications from it, signed and verified.
+//! `inquiryDeclarationRequests`) and notifications from it (`notifyPayment`,
+//! `notifyRefund`), signed and verified.
 //!
 //! Each call's failure is classified by what Gateway may conclude from it:
 //! - [`CallError::Retry`]: the request never reached Antom (no connection): sending it
@@ -10,7 +11,7 @@
 //!   a `U`, an answer whose signature does not verify): only an inquiry can tell.
 
 use super::messages::{
-    Answer, DECLARE_URI, DeclareRequest, DeclareResponse, INQUIRY_DECLARATIONS_URI, INQUIRY_URI,
+    Answer, AntomNotification, DECLARE_URI, DeclareRequest, DeclareResponse, INQUIRY_DECLARATIONS_URI, INQUIRY_URI,
     InquiryDeclarationsRequest, InquiryDeclarationsResponse, InquiryRequest, InquiryResponse, PAY_URI, PayRequest,
     PayResponse, PaymentNotification, REFUND_URI, RefundRequest, RefundResponse, ResultStatus,
 };
@@ -37,7 +38,7 @@ pub enum NotificationError {
     Signature(#[from] SignatureError),
     #[error("the notification names another client id")]
     OtherClient,
-    #[error("the notification's body is not a payment result: {0}")]
+    #[error("the notification's body is not one Gateway reads: {0}")]
     Body(String),
 }
 
@@ -49,6 +50,13 @@ pub struct AntomClient {
     signer: RequestSigner,
     verifier: ResponseVerifier,
     http: reqwest::Client,
+}
+
+/// The one field a notification is told apart by.
+#[derive(serde::Deserialize)]
+struct NotifyType {
+    #[serde(rename = "notifyType")]
+    notify_type: String,
 }
 
 fn now_millis() -> String {
@@ -110,18 +118,45 @@ impl AntomClient {
 
     /// Verifies a `notifyPayment` that arrived at `notify_path` (the path of
     /// `paymentNotifyUrl`) and reads it. Gateway answers it only once it has stored what
-    /// it says, with [`super::messages::ResultInfo::notification_received`].
+    /// it says, with [`super::messages::ResultInfo::notification_received`]. A
+    /// `notifyRefund` is refused here as [`NotificationError::Body`]: read it with
+    /// [`AntomClient::read_any_notification`].
     pub fn read_notification(
         &self,
         notify_path: &str,
         headers: SignedHeaders<'_>,
         body: &str,
     ) -> Result<PaymentNotification, NotificationError> {
+        match self.read_any_notification(notify_path, headers, body)? {
+            AntomNotification::Payment(payment) => Ok(payment),
+            AntomNotification::Refund(_) => {
+                Err(NotificationError::Body("a refund result, not a payment result".into()))
+            }
+        }
+    }
+
+    /// Verifies a notification that arrived at `notify_path` (the path of
+    /// `paymentNotifyUrl` or of `refundNotifyUrl`), then reads it by its `notifyType`.
+    /// Nothing of the body is read before its signature verifies.
+    pub fn read_any_notification(
+        &self,
+        notify_path: &str,
+        headers: SignedHeaders<'_>,
+        body: &str,
+    ) -> Result<AntomNotification, NotificationError> {
         if headers.client_id != self.signer.client_id() {
             return Err(NotificationError::OtherClient);
         }
         self.verifier.verify("POST", notify_path, headers.client_id, headers.time, body, headers.signature)?;
-        serde_json::from_str(body).map_err(|e| NotificationError::Body(e.to_string()))
+        let unreadable = |e: serde_json::Error| NotificationError::Body(e.to_string());
+        let kind: NotifyType = serde_json::from_str(body).map_err(unreadable)?;
+        match kind.notify_type.as_str() {
+            "PAYMENT_RESULT" | "PAYMENT_PENDING" => {
+                serde_json::from_str(body).map(AntomNotification::Payment).map_err(unreadable)
+            }
+            "REFUND_RESULT" => serde_json::from_str(body).map(AntomNotification::Refund).map_err(unreadable),
+            other => Err(NotificationError::Body(format!("a notifyType this version does not read: {other}"))),
+        }
     }
 
     async fn call<Req: Serialize, Resp: DeserializeOwned>(&self, uri: &str, request: &Req) -> Result<Resp, CallError> {

@@ -204,6 +204,52 @@ impl PaymentNotification {
     }
 }
 
+/// How a refund ended, as `notifyRefund` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RefundStatus {
+    Success,
+    Fail,
+}
+
+/// `notifyRefund`: the final result of a refund that `refund` accepted for later
+/// (`REFUND_IN_PROCESS`), with the fields Antom's Cashier Payment reference gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundNotification {
+    /// Always `REFUND_RESULT`.
+    pub notify_type: String,
+    /// Why it failed, when it did (`resultStatus` `F`).
+    pub result: ResultInfo,
+    pub refund_status: RefundStatus,
+    /// Gateway's id of the refund, as sent in `refund`.
+    pub refund_request_id: String,
+    /// Antom's id of the refund.
+    pub refund_id: String,
+    pub refund_amount: Amount,
+    /// When the refund reached its end; Antom gives it when the refund succeeded.
+    #[serde(default)]
+    pub refund_time: Option<String>,
+    /// The refund in the settlement currency, when the rate was locked at payment.
+    #[serde(default)]
+    pub gross_settlement_amount: Option<Amount>,
+}
+
+impl RefundNotification {
+    pub fn succeeded(&self) -> bool {
+        self.refund_status == RefundStatus::Success
+    }
+}
+
+/// A notification Antom sent, told apart by its `notifyType`: `notifyPayment`
+/// (`PAYMENT_RESULT`, `PAYMENT_PENDING`) or `notifyRefund` (`REFUND_RESULT`). Both are
+/// answered alike, with [`ResultInfo::notification_received`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AntomNotification {
+    Payment(PaymentNotification),
+    Refund(RefundNotification),
+}
+
 /// The body of `inquiryPayment`: which payment, by Gateway's id of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -246,7 +292,13 @@ pub struct RefundRequest {
     pub refund_amount: Amount,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason: Option<String>,
-    /// Where Antom sends `notifyRefund` when the refund completes later.
+    /// Where Antom sends `notifyRefund` when the refund completes later (an answer `U`
+    /// with `REFUND_IN_PROCESS`). Without it, Antom sends it to the refund notification
+    /// URL set in Antom Dashboard, if any. Its path is the `notify_path` that
+    /// [`super::client::AntomClient::read_any_notification`] verifies the notification
+    /// against: the path, not the whole URL, is in what Antom signs. It may be the path
+    /// of `paymentNotifyUrl`: that reader tells the two notifications apart by
+    /// `notifyType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_notify_url: Option<String>,
 }

@@ -8,8 +8,9 @@
 //! - [`signature`] — signing what Gateway sends, verifying what Antom sends.
 //! - [`client`] — the calls (`pay`, `inquiryPayment`, `refund`, `declare`,
 //!   `inquiryDeclarationRequests`), each failure classified as retry, failed or
-//!   unknown; reading a verified `notifyPayment`.
-//! - [`messages`] — the bodies of those calls and of `notifyPayment`, and the result
+//!   unknown; reading a verified `notifyPayment` or `notifyRefund`.
+//! - [`messages`] — the bodies of those calls and of `notifyPayment` and
+//!   `notifyRefund`, and the result
 //!   every answer carries (`S`, `F`, `U`).
 
 pub mod client;
