@@ -79,15 +79,17 @@ pub struct Callback {
     pub summary: String,
 }
 
-/// Verifies a callback, then decrypts its resource into `T` (the transaction or the
-/// refund it reports).
+/// Verifies a callback (its serial, when the verifier knows one, and its signature),
+/// then decrypts its resource into `T` (the transaction or the refund it reports).
+/// Whether its timestamp is recent is the caller's to check:
+/// [`super::client::WeChatPayClient::read_notification`] does.
 pub fn read_callback<T: serde::de::DeserializeOwned>(
     verifier: &PlatformVerifier,
     key: &ApiV3Key,
     headers: PlatformHeaders<'_>,
     body: &str,
 ) -> Result<(Callback, T), WeChatPayError> {
-    verifier.verify(headers.timestamp, headers.nonce, body, headers.signature)?;
+    verifier.verify_headers(headers, body)?;
     let callback: Callback = serde_json::from_str(body).map_err(|e| WeChatPayError::Body(e.to_string()))?;
     let plaintext = key.decrypt(&callback.resource)?;
     let resource = serde_json::from_slice(&plaintext).map_err(|e| WeChatPayError::Body(e.to_string()))?;
@@ -134,7 +136,12 @@ mod tests {
             json!({"out_trade_no": "p-1", "trade_state": "SUCCESS", "amount": {"total": 15812, "currency": "CNY"}});
         let body = callback_body(&transaction);
         let signature = platform_signature(&keys().1, "1765148470", "nonce-1", &body);
-        let headers = PlatformHeaders { timestamp: "1765148470", nonce: "nonce-1", signature: &signature };
+        let headers = PlatformHeaders {
+            timestamp: "1765148470",
+            nonce: "nonce-1",
+            signature: &signature,
+            serial: "5157F09EFDC096DE15EBE81A47057A72",
+        };
 
         let (callback, read): (Callback, Value) = read_callback(&platform, &key, headers, &body).unwrap();
         assert_eq!(callback.event_type, "TRANSACTION.SUCCESS");

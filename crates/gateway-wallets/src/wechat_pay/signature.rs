@@ -35,6 +35,17 @@ pub enum WeChatPayError {
     Decrypt,
     #[error("unreadable message: {0}")]
     Body(String),
+    /// Signed with a platform key other than the one Gateway holds (`Wechatpay-Serial`
+    /// names it): WeChat Pay has rotated its key, and Gateway needs the new one.
+    #[error("signed with the platform key of serial {0}, not the one Gateway holds")]
+    Serial(String),
+    /// `Wechatpay-Timestamp` is more than five minutes from Gateway's clock: a replay,
+    /// or a clock that is off.
+    #[error("the signature's timestamp is more than five minutes from now")]
+    Stale,
+    /// Verified and decrypted, but about another merchant's order.
+    #[error("about another merchant")]
+    OtherMerchant,
 }
 
 /// The five lines a request's signature covers.
@@ -100,15 +111,18 @@ impl MerchantSigner {
     }
 }
 
-/// WeChat Pay's side: the public key its answers and callbacks are verified with.
+/// WeChat Pay's side: the public key its answers and callbacks are verified with, and
+/// optionally its serial number (the certificate's, or the `PUB_KEY_ID_…` of a
+/// platform public key), which each message names in `Wechatpay-Serial`.
 #[derive(Clone)]
 pub struct PlatformVerifier {
     key: VerifyingKey<Sha256>,
+    serial: Option<String>,
 }
 
 impl fmt::Debug for PlatformVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PlatformVerifier").finish_non_exhaustive()
+        f.debug_struct("PlatformVerifier").field("serial", &self.serial).finish_non_exhaustive()
     }
 }
 
@@ -129,7 +143,15 @@ impl PlatformVerifier {
     }
 
     pub fn from_key(key: RsaPublicKey) -> Self {
-        PlatformVerifier { key: VerifyingKey::new(key) }
+        PlatformVerifier { key: VerifyingKey::new(key), serial: None }
+    }
+
+    /// The key's serial number: a message whose `Wechatpay-Serial` names another is
+    /// refused as [`WeChatPayError::Serial`] before its signature is checked, so that a
+    /// rotated key shows as such rather than as a forgery. Without it, the serial is
+    /// not looked at.
+    pub fn with_serial(self, serial: impl Into<String>) -> Self {
+        PlatformVerifier { serial: Some(serial.into()), ..self }
     }
 
     /// Checks `Wechatpay-Signature` over the timestamp, nonce and body.
@@ -139,14 +161,30 @@ impl PlatformVerifier {
         let message = response_message(timestamp, nonce, body);
         self.key.verify(message.as_bytes(), &signature).map_err(|_| WeChatPayError::Mismatch)
     }
+
+    /// Checks a message's headers: the serial (when this verifier knows its own), then
+    /// the signature over the timestamp, nonce and body. WeChat Pay also sends probes
+    /// whose signature is wrong on purpose (`WECHATPAY/SIGNTEST/…`): they fail here, as
+    /// they should.
+    pub fn verify_headers(&self, headers: PlatformHeaders<'_>, body: &str) -> Result<(), WeChatPayError> {
+        if let Some(serial) = &self.serial
+            && headers.serial != serial
+        {
+            return Err(WeChatPayError::Serial(headers.serial.to_string()));
+        }
+        self.verify(headers.timestamp, headers.nonce, body, headers.signature)
+    }
 }
 
-/// The headers WeChat Pay signs a callback or an answer with.
+/// The headers WeChat Pay signs a callback or an answer with: `Wechatpay-Timestamp`,
+/// `Wechatpay-Nonce`, `Wechatpay-Signature` and `Wechatpay-Serial`.
 #[derive(Debug, Clone, Copy)]
 pub struct PlatformHeaders<'a> {
     pub timestamp: &'a str,
     pub nonce: &'a str,
     pub signature: &'a str,
+    /// The serial number of the platform key that signed.
+    pub serial: &'a str,
 }
 
 #[cfg(test)]
@@ -243,5 +281,21 @@ pub(super) mod tests {
         assert_eq!(platform.verify("1765148470", "n", body, &signature), Ok(()));
         let other = platform_signature(merchant_key, "1765148470", "n", body);
         assert_eq!(platform.verify("1765148470", "n", body, &other), Err(WeChatPayError::Mismatch));
+    }
+
+    #[test]
+    fn a_message_naming_another_platform_serial_is_refused_as_such() {
+        let platform = PlatformVerifier::from_key(keys().1.to_public_key()).with_serial("PUB_KEY_ID_0112");
+        let signature = platform_signature(&keys().1, "1765148470", "n", "{}");
+        let headers =
+            PlatformHeaders { timestamp: "1765148470", nonce: "n", signature: &signature, serial: "PUB_KEY_ID_0112" };
+        assert_eq!(platform.verify_headers(headers, "{}"), Ok(()));
+        assert_eq!(platform.verify_headers(headers, "{ }"), Err(WeChatPayError::Mismatch));
+        let rotated = PlatformHeaders { serial: "PUB_KEY_ID_0113", ..headers };
+        assert_eq!(platform.verify_headers(rotated, "{}"), Err(WeChatPayError::Serial("PUB_KEY_ID_0113".into())));
+        // Without a serial of its own, the verifier checks the signature alone.
+        let any = PlatformVerifier::from_key(keys().1.to_public_key());
+        assert_eq!(any.verify_headers(rotated, "{}"), Ok(()));
+        assert_eq!(format!("{platform:?}"), r#"PlatformVerifier { serial: Some("PUB_KEY_ID_0112"), .. }"#);
     }
 }
