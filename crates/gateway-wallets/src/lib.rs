@@ -10,8 +10,10 @@
 //!   and a client that signs its calls, verifies the answers and classifies each
 //!   failure as retry, failed or unknown ([`CallError`]).
 //! - [`wechat_pay`] — WeChat Pay API v3: the `Authorization` signature, verification
-//!   of answers and callbacks with the platform certificate or key, and the
-//!   AEAD_AES_256_GCM decryption of a callback's resource.
+//!   of answers and callbacks with the platform certificate or key, the
+//!   AEAD_AES_256_GCM decryption of a callback's resource, and a client of the
+//!   cross-border (global) API: Native and H5 orders, query, close, refund, customs
+//!   declaration, and the payment and refund callbacks.
 
 pub mod antom;
 mod call;
