@@ -6,15 +6,18 @@ use crate::error::RefusalKind;
 use crate::identity::quota_year;
 use crate::payments::ChargeRequest;
 use crate::pricing::{PricedCart, Problem};
+use crate::wallet_payments::PaymentActionView;
 use crate::{App, AppError, AppResult, ErrorCode, Principal};
 use gateway_core::identity::Phone;
 use gateway_core::order::OrderStatus;
-use gateway_core::payment::PaymentStatus;
+use gateway_core::payment::{PaymentDevice, PaymentMethod, PaymentStatus};
 use gateway_core::tax::ANNUAL_LIMIT;
 use gateway_core::text::bounded;
 use gateway_core::user::Role;
 use gateway_core::{CartId, OrderId, PaymentId, Validation};
-use gateway_store::{Address, Amounts, CheckoutRefusal, IdempotencyClaim, NewCheckout, NewOrder, OrderLine};
+use gateway_store::{
+    Address, Amounts, CheckoutPayment, CheckoutRefusal, IdempotencyClaim, NewCheckout, NewOrder, OrderLine,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -34,6 +37,14 @@ pub struct AddressInput {
 pub struct CheckoutInput {
     pub cart_id: Option<String>,
     pub address: Option<AddressInput>,
+    /// `sandbox` (the default: captured at once), `alipay` or `wechat_pay`, among
+    /// the methods the server offers (`GATEWAY_PAYMENT_METHODS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
+    /// Where the shopper pays a wallet: `desktop` (the default: a QR code to scan) or
+    /// `phone` (a redirect to the wallet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -42,6 +53,16 @@ pub struct PaymentView {
     pub amount: String,
     #[schema(value_type = String)]
     pub status: PaymentStatus,
+    /// Answers stored before wallets came are the sandbox's.
+    #[serde(default = "sandbox")]
+    #[schema(value_type = String)]
+    pub method: PaymentMethod,
+    /// A wallet payment: what the shopper does to pay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<PaymentActionView>,
+    /// A wallet payment: when its orders are released if it is not paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A placed order as checkout answers it: the quote's fields, its id and status.
@@ -151,20 +172,60 @@ fn checkout_refusal(refusal: CheckoutRefusal) -> AppError {
     }
 }
 
-fn build_checkout_view(payment_id: PaymentId, priced: &PricedCart, order_ids: &[OrderId]) -> CheckoutView {
+fn sandbox() -> PaymentMethod {
+    PaymentMethod::Sandbox
+}
+
+/// The answer to a checkout as it stands when its transaction commits: captured and
+/// paid (the sandbox), or pending and awaiting payment (a wallet, whose action is
+/// added once its session is open).
+fn build_checkout_view(
+    payment_id: PaymentId,
+    priced: &PricedCart,
+    order_ids: &[OrderId],
+    method: PaymentMethod,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> CheckoutView {
+    let (payment_status, order_status) = match method {
+        PaymentMethod::Sandbox => (PaymentStatus::Captured, OrderStatus::Paid),
+        _ => (PaymentStatus::Pending, OrderStatus::AwaitingPayment),
+    };
     let orders = priced
         .orders
         .iter()
         .zip(order_ids)
-        .map(|(o, id)| PlacedOrderView { id: id.to_string(), status: OrderStatus::Paid, quote: QuoteOrderView::new(o) })
+        .map(|(o, id)| PlacedOrderView { id: id.to_string(), status: order_status, quote: QuoteOrderView::new(o) })
         .collect();
     CheckoutView {
         payment: PaymentView {
             id: payment_id.to_string(),
             amount: priced.total.to_string(),
-            status: PaymentStatus::Captured,
+            status: payment_status,
+            method,
+            action: None,
+            expires_at,
         },
         orders,
+    }
+}
+
+fn parse_choice<T>(
+    v: &mut Validation,
+    field: &str,
+    raw: Option<&str>,
+    default: T,
+    parse: impl Fn(&str) -> Option<T>,
+    codes: &[&str],
+) -> Option<T> {
+    match raw.map(str::trim) {
+        None | Some("") => Some(default),
+        Some(s) => match parse(s) {
+            Some(value) => Some(value),
+            None => {
+                v.push(field, format!("must be one of {}", codes.join(", ")));
+                None
+            }
+        },
     }
 }
 
@@ -195,14 +256,32 @@ impl App {
                 None
             }
         };
-        let (cart_id, address) = v.finish(|| Some((cart_id?, address?)))?;
+        let offered = self.payment_methods();
+        let method = parse_choice(
+            &mut v,
+            "payment_method",
+            input.payment_method.as_deref(),
+            PaymentMethod::Sandbox,
+            |s| PaymentMethod::parse(s).ok().filter(|m| offered.contains(m)),
+            &offered.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+        );
+        let device = parse_choice(
+            &mut v,
+            "device",
+            input.device.as_deref(),
+            PaymentDevice::Desktop,
+            |s| PaymentDevice::parse(s).ok(),
+            PaymentDevice::CODES,
+        );
+        let (cart_id, address, method, device) = v.finish(|| Some((cart_id?, address?, method?, device?)))?;
 
         let request_hash = Sha256::digest(serde_json::to_vec(&input).unwrap_or_default()).to_vec();
         match self.store.claim_idempotency(who.user_id, key, &request_hash, gateway_core::clock::now()).await? {
             IdempotencyClaim::Claimed => {}
             IdempotencyClaim::Completed { request_hash: h, response } if h == request_hash => {
-                return serde_json::from_str(&response)
-                    .map_err(|e| AppError::Internal(gateway_store::StoreError::backend(e)));
+                let view: CheckoutView = serde_json::from_str(&response)
+                    .map_err(|e| AppError::Internal(gateway_store::StoreError::backend(e)))?;
+                return self.as_it_stands(view).await;
             }
             IdempotencyClaim::InProgress { request_hash: h } if h == request_hash => {
                 return Err(AppError::CheckoutInProgress);
@@ -215,7 +294,7 @@ impl App {
                 ));
             }
         }
-        let result = self.place(who, key, &request_hash, cart_id, address).await;
+        let result = self.place(who, key, &request_hash, cart_id, address, method, device).await;
         if result.is_err() {
             // Refused: the key is free again for a corrected retry.
             self.store.release_idempotency(who.user_id, key).await?;
@@ -230,6 +309,8 @@ impl App {
         request_hash: &[u8],
         cart_id: CartId,
         address: Address,
+        method: PaymentMethod,
+        device: PaymentDevice,
     ) -> AppResult<CheckoutView> {
         let cart = self.accessible_cart(Some(who), cart_id).await?;
         if cart.checked_out_at.is_some() {
@@ -247,27 +328,47 @@ impl App {
 
         let payment_id = PaymentId::new();
         let order_ids: Vec<OrderId> = priced.orders.iter().map(|_| OrderId::new()).collect();
-        let view = build_checkout_view(payment_id, &priced, &order_ids);
+        let now = gateway_core::clock::now();
+        let (payment, expires_at) = match method {
+            PaymentMethod::Sandbox => (None, None),
+            _ => {
+                let timing = self.wallets.timing;
+                let expires_at = now + timing.expiry;
+                let check_at = (now + timing.check_after).min(expires_at);
+                (Some(CheckoutPayment::Pending { method, device, expires_at, check_at }), Some(expires_at))
+            }
+        };
+        let view = build_checkout_view(payment_id, &priced, &order_ids, method, expires_at);
         let response =
             serde_json::to_string(&view).map_err(|e| AppError::Internal(gateway_store::StoreError::backend(e)))?;
 
-        let charge = self
-            .payments
-            .charge(ChargeRequest {
-                payment_id,
-                amount: priced.total,
-                payer_id_number_hash: buyer.id_number_hash.clone(),
-            })
-            .await
-            .map_err(|e| AppError::refused(ErrorCode::PaymentFailed, RefusalKind::Unprocessable, e.to_string()))?;
-        if charge.payer_id_number_hash != buyer.id_number_hash {
-            self.refund(&charge.provider_ref, priced.total).await;
-            return Err(AppError::refused(
-                ErrorCode::PayerMismatch,
-                RefusalKind::Unprocessable,
-                "the payer must be the buyer whose identity was verified (cross-border rules)",
-            ));
-        }
+        // The sandbox captures before the transaction (and refunds if it refuses); a
+        // wallet's payment is written pending first, and its session opened after.
+        let (payment, charge) = match payment {
+            Some(pending) => (pending, None),
+            None => {
+                let charge = self
+                    .payments
+                    .charge(ChargeRequest {
+                        payment_id,
+                        amount: priced.total,
+                        payer_id_number_hash: buyer.id_number_hash.clone(),
+                    })
+                    .await
+                    .map_err(|e| {
+                        AppError::refused(ErrorCode::PaymentFailed, RefusalKind::Unprocessable, e.to_string())
+                    })?;
+                if charge.payer_id_number_hash != buyer.id_number_hash {
+                    self.refund(&charge.provider_ref, priced.total).await;
+                    return Err(AppError::refused(
+                        ErrorCode::PayerMismatch,
+                        RefusalKind::Unprocessable,
+                        "the payer must be the buyer whose identity was verified (cross-border rules)",
+                    ));
+                }
+                (CheckoutPayment::Captured { provider_ref: charge.provider_ref.clone() }, Some(charge))
+            }
+        };
 
         let orders = priced
             .orders
@@ -319,8 +420,11 @@ impl App {
             buyer_id: who.user_id,
             payment_id,
             amount: priced.total,
-            provider: self.payments.name().to_string(),
-            provider_ref: charge.provider_ref.clone(),
+            provider: match method {
+                PaymentMethod::Sandbox => self.payments.name().to_string(),
+                wallet => wallet.as_str().to_string(),
+            },
+            payment,
             id_number_hash: buyer.id_number_hash.clone(),
             quota_year: quota_year(),
             quota_limit: ANNUAL_LIMIT,
@@ -329,23 +433,63 @@ impl App {
             idempotency_key: key.to_string(),
             request_hash: request_hash.to_vec(),
             response,
-            created_at: gateway_core::clock::now(),
+            created_at: now,
         };
-        match self.store.place_checkout(checkout).await {
-            Ok(Ok(())) => {
-                tracing::info!(payment.id = %payment_id, orders = order_ids.len(), "checkout placed");
-                self.catalog_changed();
-                Ok(view)
-            }
-            Ok(Err(refusal)) => {
-                self.refund(&charge.provider_ref, priced.total).await;
-                Err(checkout_refusal(refusal))
-            }
-            Err(error) => {
-                self.refund(&charge.provider_ref, priced.total).await;
-                Err(error.into())
-            }
+        let placed = self.store.place_checkout(checkout).await;
+        if let (Some(charge), false) = (&charge, matches!(placed, Ok(Ok(())))) {
+            self.refund(&charge.provider_ref, priced.total).await;
         }
+        match placed {
+            Ok(Ok(())) => {
+                tracing::info!(payment.id = %payment_id, orders = order_ids.len(), method = method.as_str(), "checkout placed");
+                self.catalog_changed();
+            }
+            Ok(Err(refusal)) => return Err(checkout_refusal(refusal)),
+            Err(error) => return Err(error.into()),
+        }
+        if charge.is_some() {
+            return Ok(view);
+        }
+        self.payments_wake.notify_one();
+        let payment = self.store.payment(payment_id).await?.ok_or(AppError::NotFound("payment"))?;
+        let action = self.open_wallet_session(&payment).await?;
+        Ok(CheckoutView {
+            payment: PaymentView { action: Some(PaymentActionView::new(&action)), ..view.payment },
+            ..view
+        })
+    }
+
+    /// A stored checkout answer brought up to date: a wallet payment's status, its
+    /// orders' and its action (its session reopened, with the same id, if a crash or
+    /// a time-out came between the transaction and the wallet's answer).
+    async fn as_it_stands(&self, view: CheckoutView) -> AppResult<CheckoutView> {
+        if view.payment.method == PaymentMethod::Sandbox {
+            return Ok(view);
+        }
+        let id: PaymentId = view.payment.id.parse().map_err(|_| AppError::NotFound("payment"))?;
+        let payment = self.store.payment(id).await?.ok_or(AppError::NotFound("payment"))?;
+        let action = match (&payment.action, payment.status) {
+            (Some(action), _) => Some(action.clone()),
+            (None, PaymentStatus::Pending) => Some(self.open_wallet_session(&payment).await?),
+            (None, _) => None,
+        };
+        let mut orders = Vec::with_capacity(view.orders.len());
+        for mut order in view.orders {
+            if let Ok(id) = order.id.parse::<OrderId>()
+                && let Some(current) = self.store.order(id).await?
+            {
+                order.status = current.status;
+            }
+            orders.push(order);
+        }
+        Ok(CheckoutView {
+            payment: PaymentView {
+                status: payment.status,
+                action: action.as_ref().map(PaymentActionView::new),
+                ..view.payment
+            },
+            orders,
+        })
     }
 
     /// Refunds through the provider; a failure is logged for an operator to settle

@@ -43,6 +43,7 @@ gateway_core::code_enum!(
         PayloadTooLarge = "payload_too_large",
         UnsupportedMediaType = "unsupported_media_type",
         Unavailable = "unavailable",
+        InvalidSignature = "invalid_signature",
     }
 );
 
@@ -79,6 +80,13 @@ pub enum AppError {
     /// A business rule said no (SPEC 9's out_of_stock, single_limit_exceeded, …).
     #[error("{}", .0.message)]
     Refused(Box<Refusal>),
+    /// A payment provider did not answer in time, or its answer is unknown: the same
+    /// request, retried later, is safe (calls are idempotent by Gateway's ids).
+    #[error("{0}")]
+    ProviderUnavailable(String),
+    /// A notification that is not the provider's: its signature does not verify.
+    #[error("{0}")]
+    BadNotification(String),
     #[error("internal error")]
     Internal(#[source] StoreError),
     /// The search index failed (I/O, a corrupt segment): internal, logged.
@@ -98,6 +106,8 @@ impl AppError {
             AppError::Conflict { .. } | AppError::CheckoutInProgress => ErrorCode::Conflict,
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::Refused(r) => r.code,
+            AppError::ProviderUnavailable(_) => ErrorCode::Unavailable,
+            AppError::BadNotification(_) => ErrorCode::InvalidSignature,
             AppError::Internal(_) | AppError::SearchFailed(_) => ErrorCode::InternalError,
         }
     }

@@ -36,6 +36,8 @@ pub mod sourcing;
 pub mod storefront;
 pub mod tax_classes;
 pub mod vault;
+pub mod wallet_payments;
+pub mod wallets;
 
 pub use auth::Principal;
 pub use error::{AppError, AppResult, ErrorCode};
@@ -50,6 +52,10 @@ pub struct App {
     settings: Arc<AppSettings>,
     vault: Arc<vault::IdentityVault>,
     payments: Arc<dyn payments::PaymentProvider>,
+    /// The wallets offered besides the sandbox, and how their payments are timed.
+    wallets: Arc<wallets::Wallets>,
+    /// Wakes the payment job when a request left work for it.
+    payments_wake: Arc<tokio::sync::Notify>,
     /// This server's catalog index, kept in step by `follow_outbox`.
     search: Arc<gateway_search::SearchIndex>,
     /// Wakes the follower when this server changed the catalog.
@@ -97,6 +103,8 @@ impl App {
             settings: Arc::new(settings),
             vault,
             payments: Arc::new(payments::SandboxProvider),
+            wallets: Arc::default(),
+            payments_wake: Arc::new(tokio::sync::Notify::new()),
             search,
             search_wake: Arc::new(tokio::sync::Notify::new()),
             search_feed: Arc::default(),
@@ -117,6 +125,17 @@ impl App {
     pub fn with_payments(mut self, provider: Arc<dyn payments::PaymentProvider>) -> Self {
         self.payments = provider;
         self
+    }
+
+    /// The same app offering `wallets`.
+    pub fn with_wallets(mut self, wallets: wallets::Wallets) -> Self {
+        self.wallets = Arc::new(wallets);
+        self
+    }
+
+    /// The payment methods this server offers, in their configured order.
+    pub fn payment_methods(&self) -> &[gateway_core::payment::PaymentMethod] {
+        &self.wallets.methods
     }
 
     pub fn store(&self) -> &dyn Store {

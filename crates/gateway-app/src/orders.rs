@@ -7,6 +7,7 @@ use crate::products::TextView;
 use crate::{App, AppError, AppResult, Principal};
 use chrono::{DateTime, Utc};
 use gateway_core::order::{OrderAction, OrderStatus, OrderTransitionError, Party, transition};
+use gateway_core::payment::{PaymentCancelReason, PaymentMethod};
 use gateway_core::text::bounded;
 use gateway_core::user::Role;
 use gateway_core::{FxRate, MerchantId, OrderId, Validation};
@@ -49,6 +50,11 @@ pub struct AddressView {
 pub struct OrderPaymentView {
     pub id: String,
     pub status: String,
+    #[schema(value_type = String)]
+    pub method: PaymentMethod,
+    /// The keyed hash (hex) of the ID number of whoever paid: it differs from the
+    /// buyer's current identity if that changed after the order.
+    pub payer_identity_hash: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -56,8 +62,12 @@ pub struct OrderView {
     pub id: String,
     pub merchant_id: String,
     pub buyer_id: String,
-    /// paid, shipped, delivered, cancelled or returned.
+    /// awaiting_payment, paid, shipped, delivered, cancelled or returned.
     pub status: &'static str,
+    /// Why the payment, not a person, cancelled it: payment_expired, payment_failed
+    /// or payer_mismatch.
+    #[schema(value_type = Option<String>)]
+    pub cancel_reason: Option<PaymentCancelReason>,
     pub regime: String,
     /// The USD→CNY rate the order was priced at.
     pub fx_rate: String,
@@ -83,6 +93,7 @@ impl OrderView {
             merchant_id: o.merchant_id.to_string(),
             buyer_id: o.buyer_id.to_string(),
             status: o.status.as_str(),
+            cancel_reason: o.cancel_reason,
             regime: o.regime,
             fx_rate: FxRate::from_micros(o.fx_rate_micros).map(|r| r.to_string()).unwrap_or_default(),
             lines: o
@@ -115,7 +126,12 @@ impl OrderView {
             },
             carrier: o.carrier,
             tracking_no: o.tracking_no,
-            payment: OrderPaymentView { id: o.payment_id.to_string(), status: o.payment_status },
+            payment: OrderPaymentView {
+                id: o.payment_id.to_string(),
+                status: o.payment_status,
+                method: o.payment_method,
+                payer_identity_hash: o.payer_id_number_hash.iter().map(|b| format!("{b:02x}")).collect(),
+            },
             created_at: o.created_at,
             shipped_at: o.shipped_at,
             delivered_at: o.delivered_at,
@@ -222,8 +238,9 @@ impl App {
             Err(other) => return Err(other.into()),
         };
         if restore {
+            // The refund was recorded with the change; the payment job sends it.
             self.catalog_changed();
-            self.refund(&updated.payment_provider_ref, updated.total).await;
+            self.payments_wake.notify_one();
         }
         tracing::info!(order.id = %id, action = action.as_str(), "order status changed");
         Ok(OrderView::new(updated))

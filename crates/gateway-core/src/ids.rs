@@ -55,6 +55,7 @@ id_type!(
     CartId,
     OrderId,
     PaymentId,
+    RefundId,
     ImportId,
     EventId,
     RegistrationId,

@@ -29,8 +29,8 @@ pub mod validation;
 
 pub use fx::FxRate;
 pub use ids::{
-    CartId, EventId, ImportId, MerchantId, MessageId, NotificationId, OrderId, PaymentId, ProductId, RegistrationId,
-    SourcingRequestId, UserId,
+    CartId, EventId, ImportId, MerchantId, MessageId, NotificationId, OrderId, PaymentId, ProductId, RefundId,
+    RegistrationId, SourcingRequestId, UserId,
 };
 pub use money::{Cny, Usd};
 // For `code_enum!`, whose types serialise as their code wherever the macro is used.

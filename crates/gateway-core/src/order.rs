@@ -1,6 +1,7 @@
 //! The order state machine (SPEC 6).
 //!
 //! ```text
+//! awaiting_payment ──captured──▶ paid      (a wallet checkout; released: cancelled)
 //! paid ──ship (merchant)──▶ shipped ──deliver (buyer, operator)──▶ delivered
 //!   │                                                                  │
 //!   └─cancel (buyer, merchant)─▶ cancelled     return (buyer, operator, ≤ 30 days)
@@ -13,12 +14,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 code_enum!(
     /// Where an order stands.
-    OrderStatus { Paid = "paid", Shipped = "shipped", Delivered = "delivered", Cancelled = "cancelled", Returned = "returned" }
+    OrderStatus { AwaitingPayment = "awaiting_payment", Paid = "paid", Shipped = "shipped", Delivered = "delivered", Cancelled = "cancelled", Returned = "returned" }
 );
 
 impl OrderStatus {
     /// Whether the order's dutiable value counts against the buyer's annual quota:
-    /// a cancelled or returned order gives it back (SPEC 3).
+    /// a cancelled or returned order gives it back (SPEC 3); an order awaiting its
+    /// wallet payment holds it reserved.
     pub const fn counts_against_quota(self) -> bool {
         !matches!(self, OrderStatus::Cancelled | OrderStatus::Returned)
     }
@@ -165,7 +167,7 @@ mod tests {
             }
         }
         assert_eq!(allowed, 7);
-        assert_eq!(S::ALL.len() * A::ALL.len() * P::ALL.len(), 60);
+        assert_eq!(S::ALL.len() * A::ALL.len() * P::ALL.len(), 72);
     }
 
     #[test]
@@ -214,10 +216,11 @@ mod tests {
     #[test]
     fn codes_and_messages() {
         assert_eq!(OrderStatus::parse("delivered"), Ok(OrderStatus::Delivered));
-        assert_eq!(OrderStatus::CODES, ["paid", "shipped", "delivered", "cancelled", "returned"]);
+        assert_eq!(OrderStatus::CODES, ["awaiting_payment", "paid", "shipped", "delivered", "cancelled", "returned"]);
         assert_eq!(OrderAction::CODES, ["ship", "deliver", "cancel", "return"]);
         assert_eq!(Party::CODES, ["buyer", "merchant", "operator"]);
         assert!(OrderStatus::Shipped.counts_against_quota());
+        assert!(OrderStatus::AwaitingPayment.counts_against_quota() && !OrderStatus::AwaitingPayment.is_final());
         assert!(!OrderStatus::Cancelled.counts_against_quota());
         assert!(!OrderStatus::Returned.counts_against_quota());
         assert!(OrderStatus::Returned.is_final() && !OrderStatus::Delivered.is_final());

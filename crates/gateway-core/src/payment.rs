@@ -16,19 +16,49 @@
 use crate::code_enum;
 
 code_enum!(
-    /// Where a payment stands.
+    /// Where a payment stands (`partially_refunded`: some of its orders were
+    /// cancelled or returned and refunded, not all).
     PaymentStatus {
         Pending = "pending",
         Captured = "captured",
         Failed = "failed",
         Expired = "expired",
         Refunded = "refunded",
+        PartiallyRefunded = "partially_refunded",
     }
 );
 
 code_enum!(
     /// How a shopper pays: the names `GATEWAY_PAYMENT_METHODS` lists.
     PaymentMethod { Sandbox = "sandbox", Alipay = "alipay", WechatPay = "wechat_pay" }
+);
+
+code_enum!(
+    /// Where the shopper pays: a desktop shows the wallet's QR code to scan, a phone
+    /// is sent to the wallet.
+    PaymentDevice { Desktop = "desktop", Phone = "phone" }
+);
+
+code_enum!(
+    /// Where a refund stands at the provider: written `requested` before the call,
+    /// `processing` while the provider works on it, then `succeeded` or `failed`
+    /// (an operator settles a failed one).
+    RefundStatus { Requested = "requested", Processing = "processing", Succeeded = "succeeded", Failed = "failed" }
+);
+
+code_enum!(
+    /// Where a payment's declaration to customs stands: written `requested` before
+    /// the call, `submitted` once the provider took it, then customs' verdict.
+    DeclarationStatus { Requested = "requested", Submitted = "submitted", Accepted = "accepted", Refused = "refused" }
+);
+
+code_enum!(
+    /// Why an operator should look at a payment.
+    PaymentReview {
+        LateSuccessRefunded = "late_success_refunded",
+        DeclarationRefused = "declaration_refused",
+        RefundFailed = "refund_failed",
+    }
 );
 
 code_enum!(
@@ -70,7 +100,7 @@ impl PaymentStatus {
     /// Whether no news can change what was decided (a late success after a failure
     /// or an expiry still turns into a refund, so those are not final).
     pub const fn is_final(self) -> bool {
-        matches!(self, PaymentStatus::Captured | PaymentStatus::Refunded)
+        matches!(self, PaymentStatus::Captured | PaymentStatus::Refunded | PaymentStatus::PartiallyRefunded)
     }
 }
 
@@ -85,7 +115,9 @@ pub const fn step(status: PaymentStatus, event: PaymentEvent) -> (PaymentStep, P
         (S::Failed | S::Expired, E::Succeeded) => (PaymentStep::RefundLateSuccess, S::Refunded),
         // A duplicate, a failure or an expiry after the money came, or news after the
         // refund: what was decided stands.
-        (S::Captured | S::Failed | S::Expired | S::Refunded, _) => (PaymentStep::Nothing, status),
+        (S::Captured | S::Failed | S::Expired | S::Refunded | S::PartiallyRefunded, _) => {
+            (PaymentStep::Nothing, status)
+        }
     }
 }
 

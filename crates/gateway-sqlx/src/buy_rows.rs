@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use gateway_core::order::OrderStatus;
+use gateway_core::payment::{PaymentCancelReason, PaymentMethod};
 use gateway_core::{Cny, MerchantId, OrderId, PaymentId, ProductId, UserId};
 use gateway_store::{Address, Amounts, IdentityRecord, Order, OrderLine, StoreError, StoreResult};
 use uuid::Uuid;
@@ -67,6 +68,9 @@ pub struct OrderRow {
     closed_at: Option<DateTime<Utc>>,
     payment_status: String,
     payment_provider_ref: String,
+    payment_method: String,
+    payer_id_number_hash: Vec<u8>,
+    cancel_reason: Option<String>,
 }
 
 impl OrderRow {
@@ -109,6 +113,12 @@ impl OrderRow {
             lines,
             payment_status: self.payment_status,
             payment_provider_ref: self.payment_provider_ref,
+            payment_method: StoreError::decode("payments.method", PaymentMethod::parse(&self.payment_method))?,
+            payer_id_number_hash: self.payer_id_number_hash,
+            cancel_reason: self
+                .cancel_reason
+                .map(|r| StoreError::decode("orders.cancel_reason", PaymentCancelReason::parse(&r)))
+                .transpose()?,
             created_at: self.created_at,
             updated_at: self.updated_at,
             shipped_at: self.shipped_at,

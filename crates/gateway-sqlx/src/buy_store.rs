@@ -7,6 +7,8 @@ use crate::sql::{Sql, sql};
 use crate::{backend, fetch_limit};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use gateway_core::order::OrderStatus;
+use gateway_core::payment::{PaymentDevice, PaymentMethod, PaymentStatus};
 use gateway_core::{CartId, Cny, MerchantId, OrderId, ProductId, UserId};
 use gateway_store::*;
 
@@ -18,7 +20,8 @@ macro_rules! order_select {
          o.freight_fen, o.duty_fen, o.consumption_tax_fen, o.vat_fen, o.tax_fen, o.total_fen, o.weight_g, \
          o.quota_year, o.recipient, o.recipient_phone, o.province, o.city, o.district, o.street, o.postal_code, \
          o.carrier, o.tracking_no, o.created_at, o.updated_at, o.shipped_at, o.delivered_at, o.closed_at, \
-         p.status AS payment_status, p.provider_ref AS payment_provider_ref \
+         p.status AS payment_status, p.provider_ref AS payment_provider_ref, p.method AS payment_method, \
+         p.payer_id_number_hash, o.cancel_reason \
          FROM orders o JOIN payments p ON p.id = o.payment_id "
     };
 }
@@ -201,6 +204,54 @@ impl<E: Engine> SqlStore<E> {
         Ok(())
     }
 
+    /// Gives an order's reservation back: its stock, its dutiable value to the
+    /// buyer's annual quota and its grams to the yearly weight caps.
+    pub(crate) async fn release_reservation(conn: &mut DbConn<E>, order: &Order, at: DateTime<Utc>) -> StoreResult<()> {
+        // Product-id order, as checkout takes them: no deadlock between the two.
+        let mut lines: Vec<&OrderLine> = order.lines.iter().collect();
+        lines.sort_by_key(|l| l.product_id);
+        for line in lines {
+            sql("UPDATE products SET stock = stock + $1, version = version + 1, updated_at = $2 WHERE id = $3")
+                .bind(line.quantity)
+                .bind(at)
+                .bind(line.product_id.as_uuid())
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
+        Self::restore_weight_caps(conn, order).await?;
+        let dutiable = order.amounts.goods.minor() + order.amounts.freight.minor();
+        sql("UPDATE annual_quota SET used_fen = used_fen - $1 WHERE year = $2 AND id_number_hash = \
+             (SELECT quota_id_number_hash FROM orders WHERE id = $3)")
+        .bind(dutiable)
+        .bind(i64::from(order.quota_year))
+        .bind(order.id.as_uuid())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    /// Records the refund of a cancelled or returned order's total on its payment,
+    /// and the refund itself, due to be sent to the provider by the payment job.
+    pub(crate) async fn refund_order(
+        conn: &mut DbConn<E>,
+        order: &Order,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sql("UPDATE payments SET refunded_fen = refunded_fen + $1, updated_at = $2, status = CASE \
+             WHEN refunded_fen + $1 >= amount_fen THEN 'refunded' ELSE 'partially_refunded' END \
+             WHERE id = $3")
+        .bind(order.total.minor())
+        .bind(at)
+        .bind(order.payment_id.as_uuid())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+        Self::insert_refund(conn, order.payment_id, Some(order.id), order.total, reason, at).await
+    }
+
     /// Writes every order of the checkout, their lines, weight charges and
     /// `order.placed` events: one statement per table, whatever the cart's size.
     pub(crate) async fn insert_orders(conn: &mut DbConn<E>, c: &NewCheckout) -> StoreResult<()> {
@@ -210,11 +261,15 @@ impl<E: Engine> SqlStore<E> {
              postal_code, created_at, updated_at, payment_id, buyer_id, quota_id_number_hash, status, \
              id, merchant_id, regime, fx_rate_micros, goods_fen, freight_fen, duty_fen, \
              consumption_tax_fen, vat_fen, tax_fen, total_fen, weight_g) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, 'paid', \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, \
              o.column1, o.column2, o.column3, o.column4, o.column5, o.column6, o.column7, o.column8, \
              o.column9, o.column10, o.column11, o.column12 FROM (VALUES {}) AS o",
-            value_rows(13, c.orders.len(), ORDER_COLUMNS)
+            value_rows(14, c.orders.len(), ORDER_COLUMNS)
         );
+        let status = match c.payment {
+            CheckoutPayment::Captured { .. } => OrderStatus::Paid,
+            CheckoutPayment::Pending { .. } => OrderStatus::AwaitingPayment,
+        };
         let mut orders = Sql::new(sqlx::AssertSqlSafe(text))
             .bind(i64::from(c.quota_year))
             .bind(&c.address.recipient)
@@ -227,7 +282,8 @@ impl<E: Engine> SqlStore<E> {
             .bind(c.created_at)
             .bind(c.payment_id.as_uuid())
             .bind(c.buyer_id.as_uuid())
-            .bind(&c.id_number_hash);
+            .bind(&c.id_number_hash)
+            .bind(status.as_str());
         for o in &c.orders {
             orders = orders
                 .bind(o.id.as_uuid())
@@ -293,7 +349,7 @@ impl<E: Engine> SqlStore<E> {
         }
 
         let placed = c.orders.iter().map(|o| {
-            (o.id.as_uuid(), serde_json::json!({ "order_id": o.id.to_string(), "status": "paid" }).to_string())
+            (o.id.as_uuid(), serde_json::json!({ "order_id": o.id.to_string(), "status": status }).to_string())
         });
         Self::insert_outbox_events(conn, "order.placed", placed, c.created_at).await?;
         Ok(())
@@ -615,19 +671,34 @@ impl<E: Engine> OrderStore for SqlStore<E> {
         if let Err(refusal) = Self::charge_weight_caps(&mut tx, &c).await? {
             return Ok(Err(refusal));
         }
+        let (status, method, device, provider_ref, expires_at) = match &c.payment {
+            CheckoutPayment::Captured { provider_ref } => {
+                (PaymentStatus::Captured, PaymentMethod::Sandbox, PaymentDevice::Desktop, provider_ref.as_str(), None)
+            }
+            CheckoutPayment::Pending { method, device, expires_at, .. } => {
+                (PaymentStatus::Pending, *method, *device, "", Some(*expires_at))
+            }
+        };
         sql("INSERT INTO payments (id, buyer_id, amount_fen, refunded_fen, status, provider, provider_ref, \
-             payer_id_number_hash, created_at, updated_at) \
-             VALUES ($1, $2, $3, 0, 'captured', $4, $5, $6, $7, $7)")
+             payer_id_number_hash, created_at, updated_at, method, device, expires_at) \
+             VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $8, $9, $10, $11)")
         .bind(c.payment_id.as_uuid())
         .bind(c.buyer_id.as_uuid())
         .bind(c.amount.minor())
+        .bind(status.as_str())
         .bind(&c.provider)
-        .bind(&c.provider_ref)
+        .bind(provider_ref)
         .bind(&c.id_number_hash)
         .bind(c.created_at)
+        .bind(method.as_str())
+        .bind(device.as_str())
+        .bind(expires_at)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
+        if let CheckoutPayment::Pending { check_at, .. } = &c.payment {
+            Self::schedule_task(&mut tx, PaymentTaskKind::CheckPayment, &c.payment_id.to_string(), *check_at).await?;
+        }
         Self::insert_orders(&mut tx, &c).await?;
         // Only while the key is still this request's unanswered claim: a
         // request that lost it (taken over after a stall) must not answer.
@@ -695,37 +766,8 @@ impl<E: Engine> OrderStore for SqlStore<E> {
         }
         let order = Self::fetch_order(&mut tx, ch.id).await?.ok_or(StoreError::NotFound)?;
         if ch.restore {
-            // Product-id order, as checkout takes them: no deadlock between the two.
-            let mut lines: Vec<&OrderLine> = order.lines.iter().collect();
-            lines.sort_by_key(|l| l.product_id);
-            for line in lines {
-                sql("UPDATE products SET stock = stock + $1, version = version + 1, updated_at = $2 WHERE id = $3")
-                    .bind(line.quantity)
-                    .bind(ch.at)
-                    .bind(line.product_id.as_uuid())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-            }
-            Self::restore_weight_caps(&mut tx, &order).await?;
-            let dutiable = order.amounts.goods.minor() + order.amounts.freight.minor();
-            sql("UPDATE annual_quota SET used_fen = used_fen - $1 WHERE year = $2 AND id_number_hash = \
-                 (SELECT quota_id_number_hash FROM orders WHERE id = $3)")
-            .bind(dutiable)
-            .bind(i64::from(order.quota_year))
-            .bind(ch.id.as_uuid())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-            sql("UPDATE payments SET refunded_fen = refunded_fen + $1, updated_at = $2, status = CASE \
-                 WHEN refunded_fen + $1 >= amount_fen THEN 'refunded' ELSE 'partially_refunded' END \
-                 WHERE id = $3")
-            .bind(order.total.minor())
-            .bind(ch.at)
-            .bind(order.payment_id.as_uuid())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+            Self::release_reservation(&mut tx, &order, ch.at).await?;
+            Self::refund_order(&mut tx, &order, to, ch.at).await?;
         }
         let payload = serde_json::json!({ "order_id": ch.id.to_string(), "status": to }).to_string();
         Self::insert_outbox(&mut tx, "order.status_changed", ch.id.as_uuid(), payload, ch.at).await?;

@@ -24,6 +24,7 @@ pub mod listing_store;
 mod merchant_portal_store;
 mod merchant_store;
 mod outbox_store;
+mod payment_store;
 pub mod rows;
 pub mod search_feed_store;
 pub mod sourcing_rows;

@@ -135,7 +135,7 @@ pub struct NewCheckout {
     pub payment_id: PaymentId,
     pub amount: Cny,
     pub provider: String,
-    pub provider_ref: String,
+    pub payment: CheckoutPayment,
     /// The payer's identity, which must be the buyer's (SPEC 4).
     pub id_number_hash: Vec<u8>,
     /// The calendar year (China time) the quota is charged to.
@@ -149,6 +149,22 @@ pub struct NewCheckout {
     /// The answer to store under the key.
     pub response: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// How a checkout's payment stands when its transaction commits.
+#[derive(Debug, Clone)]
+pub enum CheckoutPayment {
+    /// Captured already (the sandbox): the orders are paid.
+    Captured { provider_ref: String },
+    /// Waiting for the wallet: the orders are `awaiting_payment`, their stock and
+    /// quota reserved; the payment is first checked at `check_at` and expires at
+    /// `expires_at`.
+    Pending {
+        method: gateway_core::payment::PaymentMethod,
+        device: gateway_core::payment::PaymentDevice,
+        expires_at: DateTime<Utc>,
+        check_at: DateTime<Utc>,
+    },
 }
 
 /// Why the checkout transaction refused and rolled back.
@@ -190,6 +206,12 @@ pub struct Order {
     pub payment_status: String,
     /// The provider's reference of the payment, for refunds.
     pub payment_provider_ref: String,
+    pub payment_method: gateway_core::payment::PaymentMethod,
+    /// Whose identity paid (the keyed hash of the ID number), so that an identity
+    /// changed after the order shows.
+    pub payer_id_number_hash: Vec<u8>,
+    /// Why a payment, not a person, cancelled the order.
+    pub cancel_reason: Option<gateway_core::payment::PaymentCancelReason>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub shipped_at: Option<DateTime<Utc>>,

@@ -15,6 +15,7 @@ mod food_readiness;
 mod impact;
 mod imports;
 mod merchant_portal;
+mod payments;
 mod records;
 mod search_feed;
 mod sourcing;
@@ -31,6 +32,7 @@ pub use impact::{
 };
 pub use imports::{ImportStore, ProductImport};
 pub use merchant_portal::{ExportData, MerchantPortalStore, OrderSales, ProductReadiness, ProductSales, StatusSales};
+pub use payments::*;
 pub use records::*;
 pub use search_feed::{CatalogEntry, SearchFeedStore};
 pub use sourcing::{
@@ -232,6 +234,7 @@ pub trait Store:
     + IdentityStore
     + CartStore
     + OrderStore
+    + PaymentStore
     + SearchFeedStore
     + StorefrontStore
     + AdminStore

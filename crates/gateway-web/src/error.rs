@@ -79,6 +79,8 @@ impl From<AppError> for ApiError {
                 RefusalKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
                 RefusalKind::Conflict => StatusCode::CONFLICT,
             },
+            AppError::ProviderUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::BadNotification(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) | AppError::SearchFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let code = error.code();
@@ -139,6 +141,9 @@ impl IntoResponse for ApiError {
             .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
         }
         response
     }

@@ -9,10 +9,11 @@
 use super::*;
 use gateway_core::freight::FreightRates;
 use gateway_core::order::OrderStatus;
+use gateway_core::payment::PaymentMethod;
 use gateway_core::{CartId, Cny, OrderId, PaymentId};
 use gateway_store::{
-    Address, Amounts, CartItem, CheckoutRefusal, IdempotencyClaim, IdentityRecord, NewCheckout, NewOrder, Order,
-    OrderLine, OrderStatusChange,
+    Address, Amounts, CartItem, CheckoutPayment, CheckoutRefusal, IdempotencyClaim, IdentityRecord, NewCheckout,
+    NewOrder, Order, OrderLine, OrderStatusChange,
 };
 
 // The merchant portal's scenarios use the helpers below.
@@ -230,7 +231,7 @@ fn new_checkout(
         payment_id,
         amount,
         provider: "sandbox".into(),
-        provider_ref: format!("sbx_{}", payment_id.as_uuid().simple()),
+        payment: CheckoutPayment::Captured { provider_ref: format!("sbx_{}", payment_id.as_uuid().simple()) },
         id_number_hash: buyer.hash.clone(),
         quota_year: YEAR,
         quota_limit: ANNUAL_LIMIT,
@@ -300,7 +301,13 @@ fn expected_order(checkout: &NewCheckout, order: &NewOrder) -> Order {
         tracking_no: None,
         lines: order.lines.clone(),
         payment_status: "captured".into(),
-        payment_provider_ref: checkout.provider_ref.clone(),
+        payment_provider_ref: match &checkout.payment {
+            CheckoutPayment::Captured { provider_ref } => provider_ref.clone(),
+            CheckoutPayment::Pending { .. } => String::new(),
+        },
+        payment_method: PaymentMethod::Sandbox,
+        payer_id_number_hash: checkout.id_number_hash.clone(),
+        cancel_reason: None,
         created_at: checkout.created_at,
         updated_at: checkout.created_at,
         shipped_at: None,

@@ -12,6 +12,7 @@ mod impact;
 mod imports;
 mod merchants;
 mod ops;
+mod payments;
 mod positive_list;
 mod scenarios;
 mod sourcing;
@@ -161,6 +162,10 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(buying::merchant_orders))
         .routes(routes!(buying::ship))
         .routes(routes!(buying::act))
+        .routes(routes!(payments::alipay_notify))
+        .routes(routes!(payments::wechat_pay_notify))
+        .routes(routes!(payments::get_payment))
+        .routes(routes!(payments::list_payments))
         .routes(routes!(customs::ceb311))
         .routes(routes!(customs::ceb621))
         .routes(routes!(customs::ceb411))

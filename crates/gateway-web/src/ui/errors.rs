@@ -61,6 +61,8 @@ pub fn app_error_page(ctx: &Ctx, error: AppError) -> Response {
             };
             page_text(ctx, status, problem_message(ctx, r.code, None, r.remaining.as_deref()))
         }
+        AppError::ProviderUnavailable(_) => page(ctx, StatusCode::SERVICE_UNAVAILABLE, "error-internal"),
+        AppError::BadNotification(_) => page(ctx, StatusCode::BAD_REQUEST, "error-not-found"),
         AppError::Internal(_) | AppError::SearchFailed(_) => {
             bare::log_internal(&error);
             page(ctx, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")

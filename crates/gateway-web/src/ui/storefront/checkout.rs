@@ -120,6 +120,8 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<AddressForm>) -> P
             street: data.street.clone(),
             postal_code: data.postal_code.clone(),
         }),
+        payment_method: None,
+        device: None,
     };
     let key = data.idempotency_key.clone().unwrap_or_default();
     let mut tries = 0;
