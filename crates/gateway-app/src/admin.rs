@@ -376,9 +376,10 @@ mod tests {
     #[test]
     fn statuses_are_completed_in_order() {
         let counts = complete(OrderStatus::CODES, &[("shipped", 2)]);
-        assert_eq!(counts.len(), 5);
-        assert_eq!((counts[0].status, counts[0].count), ("paid", 0));
-        assert_eq!((counts[1].status, counts[1].count), ("shipped", 2));
+        assert_eq!(counts.len(), 6);
+        assert_eq!((counts[0].status, counts[0].count), ("awaiting_payment", 0));
+        assert_eq!((counts[1].status, counts[1].count), ("paid", 0));
+        assert_eq!((counts[2].status, counts[2].count), ("shipped", 2));
         assert_eq!(rate_percent(130_000), "13");
         assert_eq!(rate_percent(65_000), "6.5");
     }

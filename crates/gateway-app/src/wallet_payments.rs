@@ -124,6 +124,7 @@ impl App {
             expires_at: payment.expires_at.unwrap_or_else(|| payment.created_at + self.wallets.timing.expiry),
             description: format!("Gateway {}", payment.id.as_uuid().simple()),
             return_url: self.return_url(payment.id),
+            payer_ip: None,
         };
         match wallet.open_session(&request).await {
             Ok(action) => {

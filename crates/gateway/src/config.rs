@@ -49,6 +49,8 @@ pub struct Settings {
     /// a key is generated into the data directory on first start (fine for one
     /// server; several servers must share one configured key).
     pub identity_key: Option<String>,
+    /// The payment methods and the wallets' keys (`GATEWAY_PAYMENT_METHODS`, …).
+    pub payments: crate::payments::PaymentSettings,
 }
 
 impl Settings {
@@ -84,6 +86,7 @@ impl fmt::Debug for Settings {
             .field("admin_email", &self.admin_email.as_ref().map(|_| "<set>"))
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<set>"))
             .field("identity_key", &self.identity_key.as_ref().map(|_| "<set>"))
+            .field("payments", &self.payments)
             .finish()
     }
 }

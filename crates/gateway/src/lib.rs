@@ -6,6 +6,7 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod keys;
+pub mod payments;
 pub mod progress;
 pub mod seed;
 pub mod startup;

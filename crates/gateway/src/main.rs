@@ -149,6 +149,7 @@ fn settings(common: &Common, serve: &ServeArgs) -> anyhow::Result<Settings> {
         admin_email: non_empty(std::env::var("GATEWAY_ADMIN_EMAIL").ok()),
         admin_password: non_empty(std::env::var("GATEWAY_ADMIN_PASSWORD").ok()),
         identity_key: non_empty(std::env::var("GATEWAY_IDENTITY_KEY").ok()),
+        payments: gateway::payments::PaymentSettings::from_env()?,
     })
 }
 

@@ -87,12 +87,14 @@ async fn open_app_with(settings: &Settings, with_index: bool) -> anyhow::Result<
             index_dir.display()
         )
     })?;
-    Ok(App::new(store, AppSettings::new(identity_key), Arc::new(index)))
+    let wallets = settings.payments.wallets(&settings.addr.to_string())?;
+    Ok(App::new(store, AppSettings::new(identity_key), Arc::new(index)).with_wallets(wallets))
 }
 
-/// Serves `app` on `listener` until `shutdown`, the way `gateway serve` runs, with two
-/// tasks beside it: the follower that keeps this server's search index in step, and
-/// the dispatcher that takes its share of the outbox's deliveries.
+/// Serves `app` on `listener` until `shutdown`, the way `gateway serve` runs, with three
+/// tasks beside it: the follower that keeps this server's search index in step, the
+/// dispatcher that takes its share of the outbox's deliveries, and the payment job
+/// that takes its share of the wallets' work (inquiries, expiry, refunds, declarations).
 pub async fn run(
     app: App,
     web: gateway_web::WebSettings,
@@ -111,13 +113,18 @@ pub async fn run(
         async move { app.follow_outbox(until_stopped()).await }
     });
     let dispatcher = tokio::spawn({
-        let app = app.clone();
+        let (app, until_stopped) = (app.clone(), until_stopped.clone());
         async move { app.dispatch_outbox(until_stopped()).await }
+    });
+    let payments = tokio::spawn({
+        let app = app.clone();
+        async move { app.run_payment_jobs(until_stopped()).await }
     });
     let served = gateway_web::serve_with(app, web, listener, shutdown).await;
     let _ = stop.send(());
     let _ = follower.await;
     let _ = dispatcher.await;
+    let _ = payments.await;
     served
 }
 

@@ -9,6 +9,7 @@
 //! captures inside the checkout request, stays behind [`crate::payments`].
 
 pub mod antom;
+pub mod wechat_pay;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -55,6 +56,9 @@ pub struct SessionRequest {
     pub description: String,
     /// Where the wallet sends the shopper back.
     pub return_url: String,
+    /// The shopper's IP address, which WeChat Pay's H5 requires (not known to the
+    /// JSON API's checkout, so None there: a QR code is shown instead).
+    pub payer_ip: Option<String>,
 }
 
 /// Where a payment stands at the wallet.

@@ -18,7 +18,9 @@ use gateway_store::{
 
 // The merchant portal's scenarios use the helpers below.
 mod merchant_portal;
+mod wallets;
 pub use merchant_portal::*;
+pub use wallets::*;
 
 // ---------------------------------------------------------------------------------
 // Helpers of the buy path

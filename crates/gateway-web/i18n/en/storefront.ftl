@@ -76,6 +76,7 @@ order-id = Order id
 order-cancel = Cancel order
 order-confirm-delivery = Confirm delivery
 order-return = Return
+order-status-awaiting_payment = Awaiting payment
 order-status-paid = Paid
 order-status-shipped = Shipped
 order-status-delivered = Delivered

@@ -76,6 +76,7 @@ order-id = 订单编号
 order-cancel = 取消订单
 order-confirm-delivery = 确认收货
 order-return = 退货
+order-status-awaiting_payment = 待支付
 order-status-paid = 已支付
 order-status-shipped = 已发货
 order-status-delivered = 已签收

@@ -108,11 +108,14 @@ async fn spawn_full(
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(ADMIN_PASSWORD.into()),
         identity_key: None,
+        payments: Default::default(),
     };
     adjust(&mut settings);
+    // Bound first, so that the server knows its own address (the wallets' notify URL).
+    let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
+    settings.addr = listener.local_addr().unwrap();
     let prepared = gateway::prepare(&settings).await.expect("preparing the server");
     let app = customize(prepared.app);
-    let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {

@@ -519,7 +519,7 @@ async fn the_sales_summary_sums_goods_value_in_us_dollars() {
         "<tr><th scope=\"row\">{name} {year}</th><td class=\"num\">2</td><td class=\"num\">$67.25</td><td class=\"num\">$18.00</td></tr>"
     );
     assert!(page.body.contains(&this_month), "{this_month}");
-    assert_eq!(page.body.matches("<tr><th scope=\"row\">").count(), 5 + 12 + 2, "statuses, months, products");
+    assert_eq!(page.body.matches("<tr><th scope=\"row\">").count(), 6 + 12 + 2, "statuses, months, products");
     // Best sellers by goods value: syrup 2 × 18.00 = 36.00, then candy 5 × 6.25 = 31.25.
     let top = &page.body[page.body.find("id=\"sales-top\"").unwrap()..];
     let (at_syrup, at_candy) = (top.find("Pure Maple Syrup 500 ml").unwrap(), top.find("Maple Sugar Candy").unwrap());
