@@ -213,7 +213,7 @@ impl App {
     /// What the wallet said of a payment (a notification or an inquiry). A success
     /// for another amount than the payment's is not captured: it is marked for an
     /// operator.
-    async fn apply_wallet_result(&self, payment_id: PaymentId, result: WalletResult) -> AppResult<()> {
+    pub(crate) async fn apply_wallet_result(&self, payment_id: PaymentId, result: WalletResult) -> AppResult<()> {
         match result {
             WalletResult::Paid { provider_ref, amount } => {
                 let Some(payment) = self.store.payment(payment_id).await? else { return Ok(()) };

@@ -29,8 +29,11 @@ code_enum!(
 );
 
 code_enum!(
-    /// How a shopper pays: the names `GATEWAY_PAYMENT_METHODS` lists.
-    PaymentMethod { Sandbox = "sandbox", Alipay = "alipay", WechatPay = "wechat_pay" }
+    /// How a shopper pays: the names `GATEWAY_PAYMENT_METHODS` lists, and
+    /// `sandbox_wallet`, offered with `sandbox`: the sandbox as a wallet, asynchronous,
+    /// paid or cancelled on Gateway's own page `/sandbox-wallet/{session}` (the demo's
+    /// storefront pays through it).
+    PaymentMethod { Sandbox = "sandbox", Alipay = "alipay", WechatPay = "wechat_pay", SandboxWallet = "sandbox_wallet" }
 );
 
 code_enum!(
@@ -147,7 +150,7 @@ mod tests {
 
     #[test]
     fn codes_are_the_configuration_and_api_names() {
-        assert_eq!(PaymentMethod::CODES, ["sandbox", "alipay", "wechat_pay"]);
+        assert_eq!(PaymentMethod::CODES, ["sandbox", "alipay", "wechat_pay", "sandbox_wallet"]);
         assert_eq!(PaymentStatus::parse("captured"), Ok(PaymentStatus::Captured));
         assert_eq!(PaymentCancelReason::PayerMismatch.as_str(), "payer_mismatch");
         assert!(PaymentStatus::Captured.is_final() && !PaymentStatus::Expired.is_final());

@@ -151,7 +151,9 @@ impl PaymentSettings {
         if self.methods.contains(&PaymentMethod::WechatPay) {
             wallets = wallets.with_wallet(Arc::new(self.wechat_pay(&public_url)?));
         }
-        if wallets.methods.iter().any(|m| *m != PaymentMethod::Sandbox) && self.public_url.is_none() {
+        wallets = wallets.with_sandbox_wallet();
+        let real = |m: &PaymentMethod| matches!(m, PaymentMethod::Alipay | PaymentMethod::WechatPay);
+        if wallets.methods.iter().any(real) && self.public_url.is_none() {
             tracing::warn!(%public_url, "GATEWAY_PUBLIC_URL is not set: wallets will notify the listening address");
         }
         Ok(wallets)

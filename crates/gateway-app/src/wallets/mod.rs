@@ -5,10 +5,12 @@
 //! that repeating a call after a crash or a time-out repeats the same request at the
 //! provider, never a second one.
 //!
-//! Adapters: [`antom`] (Alipay through Antom) and [`wechat_pay`]. The sandbox, which
-//! captures inside the checkout request, stays behind [`crate::payments`].
+//! Adapters: [`antom`] (Alipay through Antom), [`wechat_pay`], and [`sandbox`], the
+//! sandbox as a wallet paid on Gateway's own page. The plain sandbox, which captures
+//! inside the checkout request, stays behind [`crate::payments`].
 
 pub mod antom;
+pub mod sandbox;
 pub mod wechat_pay;
 
 use async_trait::async_trait;
@@ -224,6 +226,15 @@ impl Wallets {
     /// The wallet of an offered method other than the sandbox.
     pub fn wallet(&self, method: PaymentMethod) -> Option<&Arc<dyn Wallet>> {
         self.by_method.get(method.as_str())
+    }
+
+    /// With the sandbox offered, the sandbox wallet is too.
+    pub fn with_sandbox_wallet(self) -> Self {
+        if !self.offers(PaymentMethod::Sandbox) && !self.offers(PaymentMethod::SandboxWallet) {
+            return self;
+        }
+        let wallet = Arc::new(sandbox::SandboxWallet::new(&self.public_url));
+        self.with_wallet(wallet)
     }
 
     pub fn with_wallet(mut self, wallet: Arc<dyn Wallet>) -> Self {

@@ -9,9 +9,12 @@ use crate::ui::errors::OrPage;
 use crate::ui::forms::{Field, FormErrors, PageForm};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use gateway_app::AppError;
+use super::payment::method_name;
+use crate::ui::shared::choice::Choice;
 use gateway_app::checkout::{AddressInput, CheckoutInput};
+use gateway_core::payment::PaymentMethod;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -28,6 +31,8 @@ pub struct CheckoutPage<'a> {
     pub idempotency_key: String,
     pub errors: FormErrors,
     pub max_quantity: i64,
+    /// The wallets offered; empty when the plain sandbox is all there is.
+    pub methods: Vec<Choice>,
 }
 
 #[derive(Deserialize, Default)]
@@ -40,6 +45,28 @@ pub struct AddressForm {
     pub street: Option<String>,
     pub postal_code: Option<String>,
     pub idempotency_key: Option<String>,
+    pub payment_method: Option<String>,
+}
+
+/// The methods the shop offers: each wallet configured, and the sandbox as the test
+/// wallet (the shop always goes through a wallet's page, as real shoppers do).
+fn method_choices(s: &AppState, ctx: &Ctx, chosen: Option<&str>) -> Vec<Choice> {
+    let offered: Vec<PaymentMethod> =
+        s.app.payment_methods().iter().copied().filter(|m| *m != PaymentMethod::Sandbox).collect();
+    let chosen = chosen.or(offered.first().map(|m| m.as_str())).unwrap_or_default();
+    offered
+        .into_iter()
+        .map(|m| {
+            Choice::new(m.as_str(), method_name(ctx, m), chosen)
+                .hint(ctx.t_dynamic(&format!("pay-method-{m}-hint"), "pay-method-other"))
+        })
+        .collect()
+}
+
+/// A phone's browser is sent to the wallet; anything else is shown its QR code.
+fn device_of(headers: &HeaderMap) -> &'static str {
+    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if ["Mobile", "Android", "iPhone"].iter().any(|m| agent.contains(m)) { "phone" } else { "desktop" }
 }
 
 fn fields(ctx: &Ctx, a: &AddressForm, errors: &FormErrors) -> Vec<Field> {
@@ -95,6 +122,7 @@ async fn render(
         idempotency_key: uuid::Uuid::now_v7().to_string(),
         errors,
         max_quantity: 0,
+        methods: method_choices(s, ctx, address.payment_method.as_deref()),
     };
     Ok(ctx.render_status(status, &page))
 }
@@ -104,7 +132,7 @@ pub async fn form(State(s): State<AppState>, mut ctx: Ctx) -> PageResult {
     render(&s, &mut ctx, &AddressForm::default(), FormErrors::default(), StatusCode::OK).await
 }
 
-pub async fn submit(State(s): State<AppState>, form: PageForm<AddressForm>) -> PageResult {
+pub async fn submit(State(s): State<AppState>, headers: HeaderMap, form: PageForm<AddressForm>) -> PageResult {
     let PageForm { mut ctx, data } = form;
     ctx.require_consumer()?;
     let Some(who) = ctx.principal().cloned() else { return Err(ctx.login_redirect()) };
@@ -120,8 +148,9 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<AddressForm>) -> P
             street: data.street.clone(),
             postal_code: data.postal_code.clone(),
         }),
-        payment_method: None,
-        device: None,
+        // The plain sandbox only when no wallet is offered at all.
+        payment_method: data.payment_method.clone(),
+        device: Some(device_of(&headers).to_string()),
     };
     let key = data.idempotency_key.clone().unwrap_or_default();
     let mut tries = 0;
@@ -140,7 +169,15 @@ pub async fn submit(State(s): State<AppState>, form: PageForm<AddressForm>) -> P
     match result {
         Ok(placed) => {
             ctx.forget_cart();
-            Ok(ctx.redirect(&format!("/orders?placed={}", placed.orders.len())))
+            if placed.payment.method == PaymentMethod::Sandbox {
+                return Ok(ctx.redirect(&format!("/orders?placed={}", placed.orders.len())));
+            }
+            // A wallet: the shopper is sent to it on a phone, shown its code on a desktop,
+            // and waits for its word on the payment's page either way.
+            match placed.payment.action.and_then(|a| a.redirect_url) {
+                Some(url) => Ok(ctx.redirect(&url)),
+                None => Ok(ctx.redirect(&format!("/payments/{}", placed.payment.id))),
+            }
         }
         Err(error) => {
             let mut errors = FormErrors::from_app(&ctx, error)?;

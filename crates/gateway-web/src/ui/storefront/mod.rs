@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod home;
 pub mod identity;
 pub mod orders;
+pub mod payment;
 pub mod product;
 pub mod search;
 pub mod sourcing;
@@ -32,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::show))
         .route("/orders/{id}/{action}", post(orders::act))
+        .route("/payments/{id}", get(payment::show))
+        .route("/sandbox-wallet/{session}", get(payment::sandbox_wallet))
+        .route("/sandbox-wallet/{session}/{press}", post(payment::sandbox_wallet_press))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/signup", get(auth::signup_form).post(auth::signup))
         .route("/logout", post(auth::logout))
