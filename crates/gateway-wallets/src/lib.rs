@@ -14,8 +14,9 @@
 //!   AEAD_AES_256_GCM decryption of a callback's resource, and a client of the
 //!   cross-border (global) API: Native and H5 orders, query, close, refund, customs
 //!   declaration, and the payment and refund callbacks.
-//! - `fake` (with the `fake` feature) — a fake Antom, an HTTP server that speaks its
-//!   protocol with keys of its own, for this crate's tests and Gateway's HTTP tests.
+//! - `fake` (with the `fake` feature) — a fake Antom and a fake WeChat Pay, HTTP
+//!   servers that speak those protocols with keys of their own, for this crate's tests
+//!   and Gateway's HTTP tests.
 
 pub mod antom;
 mod call;

@@ -1,7 +1,8 @@
-//! Fake wallet providers for tests: an Antom ([`antom::FakeAntom`]) that speaks the
-//! published protocol over HTTP on 127.0.0.1 with keys of its own, so that Gateway's
-//! side of the protocol — this crate's client, and Gateway's HTTP end to end — meets
-//! the other side rather than itself. Behind the `fake` feature, off by default: production builds carry neither
+//! Fake wallet providers for tests: an Antom ([`antom::FakeAntom`]) and a WeChat Pay
+//! ([`wechat_pay::FakeWeChatPay`]) that speak the published protocols over HTTP on
+//! 127.0.0.1 with keys of their own, so that Gateway's side of each protocol — this
+//! crate's clients, and Gateway's HTTP end to end — meets the other side rather than
+//! itself. Behind the `fake` feature, off by default: production builds carry neither
 //! a server nor key generation.
 //!
 //! Each fake
@@ -18,17 +19,18 @@
 //!
 //! The keys are 2048-bit RSA, made once per process, in parallel: making them is the
 //! slow part of a test. Gateway's key, the providers' key and a stranger's key (for
-//! forgeries) are three different keys.
+//! forgeries) are three different keys; both fakes share them.
 //!
 //! The fakes are test fixtures: a fake that cannot start (no key, no port) panics, and
 //! so does a test that plays the shopper on a session the fake never opened.
 
 pub mod antom;
+pub mod wechat_pay;
 
 use axum::Router;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
-use rsa::rand_core::OsRng;
+use rsa::rand_core::{OsRng, RngCore};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -207,6 +209,14 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
+/// `len` random letters and digits: nonces, and WeChat Pay's API v3 key.
+pub(crate) fn random_text(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut bytes = vec![0u8; len];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()])).collect()
+}
+
 /// Percent-encodes all but the URL-unreserved characters: an id put in a link.
 pub(crate) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -238,6 +248,14 @@ mod tests {
         assert_eq!(beijing_time(1_765_148_400), "2025-12-08T07:00:00+08:00");
         // 2028-02-29T16:30:05Z, a leap day.
         assert_eq!(beijing_time(1_835_454_605), "2028-03-01T00:30:05+08:00");
+    }
+
+    #[test]
+    fn random_text_is_letters_and_digits_of_the_length_asked() {
+        let (a, b) = (random_text(32), random_text(32));
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, b);
     }
 
     #[test]
