@@ -14,9 +14,14 @@
 //!   AEAD_AES_256_GCM decryption of a callback's resource, and a client of the
 //!   cross-border (global) API: Native and H5 orders, query, close, refund, customs
 //!   declaration, and the payment and refund callbacks.
+//! - `fake` (with the `fake` feature) — a fake Antom and a fake WeChat Pay, HTTP
+//!   servers that speak those protocols with keys of their own, for this crate's tests
+//!   and Gateway's HTTP tests.
 
 pub mod antom;
 mod call;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod keys;
 pub mod wechat_pay;
 

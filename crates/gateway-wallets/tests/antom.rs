@@ -1,253 +1,53 @@
-//! Gateway's Antom client against a fake Antom that speaks the published protocol with
-//! its own key pair: it refuses a request whose signature does not verify under
-//! Gateway's public key, and signs its answers and notifications with its own key,
-//! which Gateway verifies.
+//! Gateway's Antom client against the fake Antom (`gateway_wallets::fake::antom`),
+//! which speaks the published protocol with its own key pair: it refuses a request
+//! whose signature does not verify under Gateway's public key, and signs its answers
+//! and notifications with its own key, which Gateway verifies. The notifications go
+//! to an inbox that stands for Gateway's notify endpoint.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use gateway_wallets::antom::client::{AntomClient, CallError, NotificationError, SignedHeaders};
 use gateway_wallets::antom::messages::{
-    ALIPAY_CN, Amount, AntomNotification, Certificate, CustomsInfo, DECLARE_URI, DeclareRequest, Env,
-    INQUIRY_DECLARATIONS_URI, INQUIRY_URI, MerchantCustomsInfo, Order, PAY_URI, PayRequest, PaymentMethod, REFUND_URI,
-    RefundRequest, RefundStatus, ResultStatus, SettlementStrategy, TerminalType, UserName, WalletPaymentStatus,
+    ALIPAY_CN, Amount, AntomNotification, Certificate, CustomsInfo, DeclareRequest, Env, MerchantCustomsInfo,
+    NotificationAnswer, Order, PayRequest, PaymentMethod, RefundRequest, RefundStatus, ResultInfo, ResultStatus,
+    SettlementStrategy, TerminalType, UserName, WalletPaymentStatus,
 };
 use gateway_wallets::antom::signature::{RequestSigner, ResponseVerifier, SignatureError};
-use rsa::RsaPrivateKey;
+use gateway_wallets::fake::antom::{AntomSession, FakeAntom, FakeMode, SeenDeclaration, SeenRefund};
 use serde_json::{Value, json};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const CLIENT_ID: &str = "SANDBOX_5Y0566SG25J004124";
 const NOTIFY_PATH: &str = "/api/v1/payments/alipay/notify";
 const REFUND_NOTIFY_PATH: &str = "/api/v1/refunds/alipay/notify";
+/// Where notifications go when a test does not read them: nobody listens there.
+const NOWHERE: &str = "http://127.0.0.1:9";
+const PAYER: &str = "110101199003074477";
 
-struct Keys {
-    gateway: RsaPrivateKey,
-    antom: RsaPrivateKey,
-    stranger: RsaPrivateKey,
-}
-
-fn keys() -> &'static Keys {
-    static KEYS: OnceLock<Keys> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        let mut rng = rsa::rand_core::OsRng;
-        let mut key = || RsaPrivateKey::new(&mut rng, 2048).unwrap();
-        Keys { gateway: key(), antom: key(), stranger: key() }
-    })
-}
-
-/// What the fake does besides answering by the protocol.
-#[derive(Default, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    #[default]
-    Honest,
-    /// Answers signed with a key that is not Antom's.
-    ForgedAnswers,
-    /// HTTP 500 with no body.
-    Broken,
-    /// Answers after 2 s.
-    Slow,
-}
-
-#[derive(Default)]
-struct Fake {
-    mode: Mutex<Mode>,
-    /// paymentRequestId → status.
-    payments: Mutex<HashMap<String, WalletPaymentStatus>>,
-    /// Antom's paymentId → the ID number of the person who paid.
-    payers: Mutex<HashMap<String, String>>,
-    /// declarationRequestId → (status, result code).
-    declarations: Mutex<HashMap<String, (String, String)>>,
-    /// refundRequestIds taken, in order.
-    refunds: Mutex<Vec<String>>,
-}
-
-type Shared = Arc<Fake>;
-
-/// Antom's side of the signature scheme: it verifies with Gateway's public key and
-/// signs with its own private key, the same content layout the other way round.
-fn antom_signer(mode: Mode) -> RequestSigner {
-    let key = if mode == Mode::ForgedAnswers { &keys().stranger } else { &keys().antom };
-    RequestSigner::from_key(CLIENT_ID, 1, key.clone())
-}
-
-fn signed_answer(mode: Mode, uri: &str, body: Value) -> Response {
-    let body = body.to_string();
-    let time = "1765148400000";
-    let signature = antom_signer(mode).signature_header("POST", uri, time, &body);
-    let headers = [("client-id", CLIENT_ID), ("response-time", time), ("signature", signature.as_str())];
-    (StatusCode::OK, headers.map(|(k, v)| (k.to_string(), v.to_string())), body).into_response()
-}
-
-fn result(code: &str, status: &str, message: &str) -> Value {
-    json!({"resultCode": code, "resultStatus": status, "resultMessage": message})
-}
-
-/// Checks the request's signature as Antom does; None when it verifies.
-fn refused_signature(uri: &str, headers: &HeaderMap, body: &str) -> Option<Value> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let gateway = ResponseVerifier::from_key(keys().gateway.to_public_key());
-    let verified = gateway.verify("POST", uri, header("client-id"), header("request-time"), body, header("signature"));
-    verified.err().map(|_| json!({"result": result("INVALID_SIGNATURE", "F", "The signature is invalid.")}))
-}
-
-async fn answer(
-    fake: &Fake,
-    uri: &str,
-    headers: &HeaderMap,
-    body: &str,
-    reply: impl FnOnce(Value) -> Value,
-) -> Response {
-    let mode = *fake.mode.lock().unwrap();
-    match mode {
-        Mode::Broken => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        Mode::Slow => tokio::time::sleep(Duration::from_secs(2)).await,
-        Mode::Honest | Mode::ForgedAnswers => {}
-    }
-    if let Some(refusal) = refused_signature(uri, headers, body) {
-        return signed_answer(mode, uri, refusal);
-    }
-    let request: Value = serde_json::from_str(body).unwrap();
-    signed_answer(mode, uri, reply(request))
-}
-
-async fn pay(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = String::from_utf8(body.to_vec()).unwrap();
-    let fake2 = fake.clone();
-    answer(&fake, PAY_URI, &headers, &body, move |request| {
-        let id = request["paymentRequestId"].as_str().unwrap().to_string();
-        fake2.payments.lock().unwrap().insert(id.clone(), WalletPaymentStatus::Processing);
-        json!({
-            "result": result("PAYMENT_IN_PROCESS", "U", "payment in process"),
-            "paymentRequestId": id,
-            "paymentId": format!("antom-{id}"),
-            "normalUrl": format!("https://fake-antom.example/cashier?paymentRequestId={id}"),
-        })
-    })
-    .await
-}
-
-async fn inquire(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = String::from_utf8(body.to_vec()).unwrap();
-    let fake2 = fake.clone();
-    answer(&fake, INQUIRY_URI, &headers, &body, move |request| {
-        let id = request["paymentRequestId"].as_str().unwrap().to_string();
-        match fake2.payments.lock().unwrap().get(&id) {
-            Some(status) => json!({
-                "result": result("SUCCESS", "S", "success"),
-                "paymentStatus": status,
-                "paymentId": format!("antom-{id}"),
-            }),
-            None => json!({"result": result("ORDER_NOT_EXIST", "F", "The order does not exist.")}),
-        }
-    })
-    .await
-}
-
-async fn refund(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = String::from_utf8(body.to_vec()).unwrap();
-    let fake2 = fake.clone();
-    answer(&fake, REFUND_URI, &headers, &body, move |request| {
-        let payment_id = request["paymentId"].as_str().unwrap();
-        if !fake2.payers.lock().unwrap().contains_key(payment_id) {
-            return json!({"result": result("ORDER_NOT_EXIST", "F", "The order does not exist.")});
-        }
-        let id = request["refundRequestId"].as_str().unwrap().to_string();
-        fake2.refunds.lock().unwrap().push(id.clone());
-        json!({
-            "result": result("SUCCESS", "S", "success"),
-            "refundRequestId": id,
-            "refundId": format!("refund-{id}"),
-            "refundAmount": request["refundAmount"],
-        })
-    })
-    .await
-}
-
-/// Declares to "customs": the buyer's certificate must be the payer's.
-async fn declare(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = String::from_utf8(body.to_vec()).unwrap();
-    let fake2 = fake.clone();
-    answer(&fake, DECLARE_URI, &headers, &body, move |request| {
-        let payment_id = request["paymentId"].as_str().unwrap();
-        let Some(payer) = fake2.payers.lock().unwrap().get(payment_id).cloned() else {
-            return json!({"result": result("ORDER_NOT_EXIST", "F", "The order does not exist.")});
-        };
-        let buyer = request["buyerCertificate"]["certificateNo"].as_str().unwrap_or(&payer).to_string();
-        let passed = buyer == payer;
-        let id = request["declarationRequestId"].as_str().unwrap().to_string();
-        let verdict = if passed { ("SUCCESSFUL", "SUCCESS") } else { ("FAILED", "BUYER_PAYER_MISMATCH") };
-        fake2.declarations.lock().unwrap().insert(id.clone(), (verdict.0.into(), verdict.1.into()));
-        json!({
-            "result": result("SUCCESS", "S", "success"),
-            "customsPaymentId": format!("customs-{id}"),
-            "customsOrderId": request["suborderId"],
-            "identityCheckResult": if passed { "CHECK_PASSED" } else { "CHECK_NOT_PASSED" },
-        })
-    })
-    .await
-}
-
-async fn inquire_declarations(State(fake): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = String::from_utf8(body.to_vec()).unwrap();
-    let fake2 = fake.clone();
-    answer(&fake, INQUIRY_DECLARATIONS_URI, &headers, &body, move |request| {
-        let declarations = fake2.declarations.lock().unwrap();
-        let (mut records, mut missing) = (Vec::new(), Vec::new());
-        for id in request["declarationRequestIds"].as_array().unwrap() {
-            let id = id.as_str().unwrap();
-            match declarations.get(id) {
-                Some((status, code)) => records.push(json!({
-                    "declarationRequestId": id,
-                    "customsPaymentId": format!("customs-{id}"),
-                    "declarationRequestStatus": status,
-                    "customsDeclarationResultCode": code,
-                })),
-                None => missing.push(id.to_string()),
-            }
-        }
-        json!({
-            "result": result("SUCCESS", "S", "success"),
-            "declarationRecords": records,
-            "declarationRequestsNotFound": missing,
-        })
-    })
-    .await
-}
-
-async fn start_fake() -> (String, Shared) {
-    let fake: Shared = Arc::default();
-    let app = Router::new()
-        .route(PAY_URI, post(pay))
-        .route(INQUIRY_URI, post(inquire))
-        .route(REFUND_URI, post(refund))
-        .route(DECLARE_URI, post(declare))
-        .route(INQUIRY_DECLARATIONS_URI, post(inquire_declarations))
-        .with_state(fake.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (base, fake)
-}
-
-fn client(base: &str, gateway_key: &RsaPrivateKey) -> AntomClient {
+fn client_signing_with(fake: &FakeAntom, private_key_pem: &str) -> AntomClient {
     AntomClient::new(
-        base,
-        RequestSigner::from_key(CLIENT_ID, 1, gateway_key.clone()),
-        ResponseVerifier::from_key(keys().antom.to_public_key()),
+        fake.base_url(),
+        RequestSigner::from_pem(fake.client_id(), fake.key_version(), private_key_pem).unwrap(),
+        ResponseVerifier::from_pem(&fake.antom_public_key_pem()).unwrap(),
         Duration::from_millis(500),
     )
     .unwrap()
 }
 
-fn pay_request(id: &str) -> PayRequest {
+/// Gateway, configured as the fake hands out its keys.
+fn client(fake: &FakeAntom) -> AntomClient {
+    client_signing_with(fake, &fake.gateway_private_key_pem())
+}
+
+/// Someone signing with a key that is not Gateway's.
+fn impostor(fake: &FakeAntom) -> AntomClient {
+    client_signing_with(fake, &fake.stranger_private_key_pem())
+}
+
+fn pay_request(id: &str, notify_base: &str) -> PayRequest {
     PayRequest {
         product_code: "CASHIER_PAYMENT".into(),
         payment_request_id: id.into(),
@@ -259,108 +59,262 @@ fn pay_request(id: &str) -> PayRequest {
         payment_amount: Amount::cny(15812),
         payment_method: PaymentMethod { payment_method_type: ALIPAY_CN.into() },
         payment_redirect_url: "http://127.0.0.1/checkout/wait".into(),
-        payment_notify_url: format!("http://127.0.0.1{NOTIFY_PATH}"),
+        payment_notify_url: format!("{notify_base}{NOTIFY_PATH}"),
         settlement_strategy: SettlementStrategy { settlement_currency: "USD".into() },
         env: Env { terminal_type: TerminalType::Wap },
         payment_expiry_time: "2026-12-08T00:30:00+08:00".into(),
     }
 }
 
+/// A notification as it arrived at the inbox.
+#[derive(Clone, Debug)]
+struct Received {
+    path: String,
+    client_id: String,
+    time: String,
+    signature: String,
+    body: String,
+}
+
+impl Received {
+    fn headers(&self) -> SignedHeaders<'_> {
+        SignedHeaders { client_id: &self.client_id, time: &self.time, signature: &self.signature }
+    }
+}
+
+type Mailbox = Arc<Mutex<Vec<Received>>>;
+
+/// Gateway's notify endpoint, as far as Antom can tell: it keeps what arrives and
+/// answers as Antom expects once it has read a notification, with a refusal when it
+/// cannot.
+struct Inbox {
+    base: String,
+    received: Mailbox,
+}
+
+impl Inbox {
+    async fn start(fake: &FakeAntom) -> Inbox {
+        let received = Mailbox::default();
+        let app = Router::new().fallback(receive).with_state((Arc::new(client(fake)), received.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Inbox { base, received }
+    }
+
+    fn last(&self) -> Received {
+        self.received.lock().unwrap().last().cloned().expect("a notification")
+    }
+
+    fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
+}
+
+async fn receive(
+    State((reader, received)): State<(Arc<AntomClient>, Mailbox)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: String,
+) -> (StatusCode, String) {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let arrived = Received {
+        path: uri.path().to_string(),
+        client_id: header("client-id"),
+        time: header("request-time"),
+        signature: header("signature"),
+        body,
+    };
+    received.lock().unwrap().push(arrived.clone());
+    match reader.read_any_notification(&arrived.path, arrived.headers(), &arrived.body) {
+        Ok(_) => (StatusCode::OK, received_answer()),
+        Err(e) => (StatusCode::BAD_REQUEST, e.to_string()),
+    }
+}
+
+fn received_answer() -> String {
+    serde_json::to_string(&NotificationAnswer { result: ResultInfo::notification_received() }).unwrap()
+}
+
+fn result(code: &str, status: &str, message: &str) -> Value {
+    json!({"resultCode": code, "resultStatus": status, "resultMessage": message})
+}
+
 #[tokio::test]
 async fn a_signed_pay_opens_a_session_and_an_inquiry_follows_it() {
-    let (base, fake) = start_fake().await;
-    let antom = client(&base, &keys().gateway);
-    let session = antom.pay(&pay_request("p-1")).await.unwrap();
+    let fake = FakeAntom::start().await;
+    let antom = client(&fake);
+    let session = antom.pay(&pay_request("p-1", NOWHERE)).await.unwrap();
     assert!(session.result.is_session_open());
     assert_eq!(session.normal_url.as_deref(), Some("https://fake-antom.example/cashier?paymentRequestId=p-1"));
+    assert_eq!(session.order_code_form, None, "a phone is sent to the page, not shown a code");
+    // Sent again, the same session, answered the same.
+    assert_eq!(antom.pay(&pay_request("p-1", NOWHERE)).await.unwrap(), session);
+    assert_eq!(fake.pay_calls(), 2);
+    assert_eq!(
+        fake.sessions(),
+        [AntomSession {
+            payment_request_id: "p-1".into(),
+            amount_fen: 15812,
+            currency: "CNY".into(),
+            notify_url: format!("{NOWHERE}{NOTIFY_PATH}"),
+            redirect_url: "http://127.0.0.1/checkout/wait".into(),
+            terminal_type: "WAP".into(),
+            expiry_time: "2026-12-08T00:30:00+08:00".into(),
+        }]
+    );
 
     let status = antom.inquire("p-1").await.unwrap();
     assert_eq!(status.payment_status, Some(WalletPaymentStatus::Processing));
-    fake.payments.lock().unwrap().insert("p-1".into(), WalletPaymentStatus::Success);
-    assert_eq!(antom.inquire("p-1").await.unwrap().payment_status, Some(WalletPaymentStatus::Success));
+    fake.pay_silently("p-1", PAYER);
+    let paid = antom.inquire("p-1").await.unwrap();
+    assert_eq!(paid.payment_status, Some(WalletPaymentStatus::Success));
+    assert_eq!((paid.payment_id.as_deref(), paid.payment_amount), (Some("antom-p-1"), Some(Amount::cny(15812))));
     assert_eq!(
         antom.inquire("never-sent").await,
         Err(CallError::Failed { code: "ORDER_NOT_EXIST".into(), message: "The order does not exist.".into() })
     );
+    // The same id with another amount is not the same request.
+    let other = PayRequest { payment_amount: Amount::cny(1), ..pay_request("p-1", NOWHERE) };
+    assert!(
+        matches!(antom.pay(&other).await, Err(CallError::Failed { code, .. }) if code == "REPEAT_REQ_INCONSISTENT")
+    );
+}
+
+#[tokio::test]
+async fn a_desktop_session_has_a_code_to_show() {
+    let fake = FakeAntom::start().await;
+    let desktop = PayRequest { env: Env { terminal_type: TerminalType::Web }, ..pay_request("p-11", NOWHERE) };
+    let session = client(&fake).pay(&desktop).await.unwrap();
+    let code = &session.order_code_form.unwrap().code_details[0];
+    assert_eq!(code.code_value, "https://qr.alipay.com/fakep-11");
+    assert_eq!(fake.sessions()[0].terminal_type, "WEB");
 }
 
 #[tokio::test]
 async fn antom_refuses_a_request_signed_with_another_key() {
-    let (base, fake) = start_fake().await;
-    let impostor = client(&base, &keys().stranger);
-    let refused = impostor.pay(&pay_request("p-2")).await;
+    let fake = FakeAntom::start().await;
+    let refused = impostor(&fake).pay(&pay_request("p-2", NOWHERE)).await;
     assert_eq!(
         refused,
         Err(CallError::Failed { code: "INVALID_SIGNATURE".into(), message: "The signature is invalid.".into() })
     );
-    assert!(fake.payments.lock().unwrap().is_empty(), "a refused request opened nothing");
+    assert!(fake.sessions().is_empty(), "a refused request opened nothing");
+    assert_eq!((fake.refused_signatures(), fake.pay_calls()), (1, 1));
 }
 
 #[tokio::test]
 async fn an_answer_not_signed_by_antom_is_an_unknown_outcome() {
-    let (base, fake) = start_fake().await;
-    *fake.mode.lock().unwrap() = Mode::ForgedAnswers;
-    let outcome = client(&base, &keys().gateway).pay(&pay_request("p-3")).await;
+    let fake = FakeAntom::start().await;
+    fake.set_mode(FakeMode::ForgedAnswers);
+    let outcome = client(&fake).pay(&pay_request("p-3", NOWHERE)).await;
     assert!(matches!(&outcome, Err(CallError::Unknown(why)) if why.contains("not Antom's")), "{outcome:?}");
     // It did reach Antom: this is why the outcome is unknown rather than failed.
-    assert!(fake.payments.lock().unwrap().contains_key("p-3"));
+    assert_eq!(fake.sessions()[0].payment_request_id, "p-3");
 }
 
 #[tokio::test]
 async fn failures_are_classified_by_what_they_allow() {
-    let (base, fake) = start_fake().await;
-    let antom = client(&base, &keys().gateway);
-    *fake.mode.lock().unwrap() = Mode::Broken;
-    assert_eq!(antom.pay(&pay_request("p-4")).await, Err(CallError::Unknown("HTTP 500 Internal Server Error".into())));
-    *fake.mode.lock().unwrap() = Mode::Slow;
-    assert!(matches!(antom.pay(&pay_request("p-5")).await, Err(CallError::Unknown(_))), "a time-out after sending");
+    let fake = FakeAntom::start().await;
+    let antom = client(&fake);
+    fake.set_mode(FakeMode::Broken);
+    assert_eq!(
+        antom.pay(&pay_request("p-4", NOWHERE)).await,
+        Err(CallError::Unknown("HTTP 500 Internal Server Error".into()))
+    );
+    assert!(fake.sessions().is_empty());
+    fake.set_mode(FakeMode::Slow);
+    let late = antom.pay(&pay_request("p-5", NOWHERE)).await;
+    assert!(matches!(late, Err(CallError::Unknown(_))), "a time-out after sending");
+    assert_eq!(fake.sessions()[0].payment_request_id, "p-5", "the session opened all the same");
 
     // A port nobody listens on: the request never left.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    assert!(matches!(client(&base, &keys().gateway).pay(&pay_request("p-6")).await, Err(CallError::Retry(_))));
+    let unreachable = AntomClient::new(
+        base,
+        RequestSigner::from_pem(fake.client_id(), 1, &fake.gateway_private_key_pem()).unwrap(),
+        ResponseVerifier::from_pem(&fake.antom_public_key_pem()).unwrap(),
+        Duration::from_millis(500),
+    )
+    .unwrap();
+    assert!(matches!(unreachable.pay(&pay_request("p-6", NOWHERE)).await, Err(CallError::Retry(_))));
 }
 
-/// A `notifyPayment` as the fake Antom would send it, signed with `key`.
-fn notification(key: &RsaPrivateKey, body: &str) -> String {
-    signed_notification(key, NOTIFY_PATH, body)
+#[tokio::test]
+async fn the_shopper_pays_and_antom_notifies_gateway() {
+    let fake = FakeAntom::start().await;
+    let inbox = Inbox::start(&fake).await;
+    let antom = client(&fake);
+    antom.pay(&pay_request("p-12", &inbox.base)).await.unwrap();
+
+    assert_eq!(fake.pay("p-12", PAYER).await, (200, received_answer()));
+    let arrived = inbox.last();
+    assert_eq!(arrived.path, NOTIFY_PATH);
+    let read = antom.read_notification(NOTIFY_PATH, arrived.headers(), &arrived.body).unwrap();
+    assert!(read.is_final());
+    assert_eq!((read.payment_request_id.as_str(), read.payment_id.as_str()), ("p-12", "antom-p-12"));
+    assert_eq!((read.result.result_status, read.payment_amount.minor_units()), (ResultStatus::Succeeded, Some(15812)));
+    assert!(read.payment_time.is_some_and(|time| time.ends_with("+08:00")));
+    assert_eq!(antom.inquire("p-12").await.unwrap().payment_status, Some(WalletPaymentStatus::Success));
+
+    // Again, as Antom does when it is not sure Gateway got it.
+    assert_eq!(fake.renotify("p-12").await, (200, received_answer()));
+    assert_eq!(inbox.last().body, arrived.body);
+    // Someone else's signature: Gateway refuses it.
+    let (status, why) = fake.forge_notification("p-12").await;
+    assert_eq!(status, 400, "{why}");
+    assert_eq!(inbox.count(), 3);
+
+    // Paid, but the notification is lost: only an inquiry tells.
+    antom.pay(&pay_request("p-13", &inbox.base)).await.unwrap();
+    fake.pay_silently("p-13", PAYER);
+    assert_eq!(inbox.count(), 3);
+    assert_eq!(antom.inquire("p-13").await.unwrap().payment_status, Some(WalletPaymentStatus::Success));
 }
 
-/// A notification sent to `path`, signed with `key`.
-fn signed_notification(key: &RsaPrivateKey, path: &str, body: &str) -> String {
-    RequestSigner::from_key(CLIENT_ID, 1, key.clone()).signature_header("POST", path, "1765148470000", body)
+#[tokio::test]
+async fn the_shopper_cancels_and_antom_notifies_a_failure() {
+    let fake = FakeAntom::start().await;
+    let inbox = Inbox::start(&fake).await;
+    let antom = client(&fake);
+    antom.pay(&pay_request("p-14", &inbox.base)).await.unwrap();
+
+    assert_eq!(fake.cancel("p-14").await, (200, received_answer()));
+    let arrived = inbox.last();
+    let read = antom.read_notification(NOTIFY_PATH, arrived.headers(), &arrived.body).unwrap();
+    assert!(read.is_final());
+    assert_eq!((read.result.result_status, read.result.result_code.as_str()), (ResultStatus::Failed, "USER_CANCELLED"));
+    assert_eq!(antom.inquire("p-14").await.unwrap().payment_status, Some(WalletPaymentStatus::Fail));
 }
 
 #[tokio::test]
 async fn notifications_are_read_only_when_antom_signed_them() {
-    let antom = client("http://127.0.0.1:9", &keys().gateway);
-    let body = json!({
-        "notifyType": "PAYMENT_RESULT",
-        "result": result("SUCCESS", "S", "success"),
-        "paymentRequestId": "p-7",
-        "paymentId": "antom-p-7",
-        "paymentAmount": {"currency": "CNY", "value": "15812"},
-    })
-    .to_string();
-    let signature = notification(&keys().antom, &body);
-    let headers = SignedHeaders { client_id: CLIENT_ID, time: "1765148470000", signature: &signature };
-    let read = antom.read_notification(NOTIFY_PATH, headers, &body).unwrap();
+    let fake = FakeAntom::start().await;
+    let inbox = Inbox::start(&fake).await;
+    let antom = client(&fake);
+    antom.pay(&pay_request("p-7", &inbox.base)).await.unwrap();
+    fake.pay("p-7", PAYER).await;
+    let arrived = inbox.last();
+    let (headers, body) = (arrived.headers(), arrived.body.as_str());
+    let read = antom.read_notification(NOTIFY_PATH, headers, body).unwrap();
     assert_eq!((read.payment_request_id.as_str(), read.result.result_status), ("p-7", ResultStatus::Succeeded));
 
     let tampered = body.replace("15812", "1");
+    assert_ne!(tampered, body);
     assert_eq!(
         antom.read_notification(NOTIFY_PATH, headers, &tampered),
         Err(NotificationError::Signature(SignatureError::Mismatch))
     );
-    let forged = notification(&keys().stranger, &body);
-    let forged_headers = SignedHeaders { signature: &forged, ..headers };
+    fake.forge_notification("p-7").await;
+    let forged = inbox.last();
     assert_eq!(
-        antom.read_notification(NOTIFY_PATH, forged_headers, &body),
+        antom.read_notification(NOTIFY_PATH, forged.headers(), &forged.body),
         Err(NotificationError::Signature(SignatureError::Mismatch))
     );
     let elsewhere = SignedHeaders { client_id: "another-client", ..headers };
-    assert_eq!(antom.read_notification(NOTIFY_PATH, elsewhere, &body), Err(NotificationError::OtherClient));
+    assert_eq!(antom.read_notification(NOTIFY_PATH, elsewhere, body), Err(NotificationError::OtherClient));
 }
 
 fn declaration(id: &str, payment_id: &str, id_number: &str) -> DeclareRequest {
@@ -383,17 +337,27 @@ fn declaration(id: &str, payment_id: &str, id_number: &str) -> DeclareRequest {
     }
 }
 
+/// A payment the shopper paid; Antom's id of it.
+async fn paid(fake: &FakeAntom, antom: &AntomClient, id: &str) -> String {
+    antom.pay(&pay_request(id, NOWHERE)).await.unwrap();
+    fake.pay_silently(id, PAYER);
+    antom.inquire(id).await.unwrap().payment_id.unwrap()
+}
+
 #[tokio::test]
 async fn a_declaration_is_checked_against_the_payer_and_inquired() {
-    let (base, fake) = start_fake().await;
-    let antom = client(&base, &keys().gateway);
-    fake.payers.lock().unwrap().insert("antom-p-8".into(), "110101199003074477".into());
+    let fake = FakeAntom::start().await;
+    let antom = client(&fake);
+    let payment_id = paid(&fake, &antom, "p-8").await;
+    assert_eq!(payment_id, "antom-p-8");
 
-    let passed = antom.declare(&declaration("d-1", "antom-p-8", "110101199003074477")).await.unwrap();
+    let passed = antom.declare(&declaration("d-1", &payment_id, PAYER)).await.unwrap();
     assert_eq!(passed.identity_check_result.as_deref(), Some("CHECK_PASSED"));
     assert_eq!(passed.customs_payment_id.as_deref(), Some("customs-d-1"));
-    let refused = antom.declare(&declaration("d-2", "antom-p-8", "110101199001011234")).await.unwrap();
+    let refused = antom.declare(&declaration("d-2", &payment_id, "110101199001011234")).await.unwrap();
     assert_eq!(refused.identity_check_result.as_deref(), Some("CHECK_NOT_PASSED"));
+    // Sent again: the same answer, the same declaration.
+    assert_eq!(antom.declare(&declaration("d-1", &payment_id, PAYER)).await.unwrap(), passed);
 
     let ids = ["d-1".to_string(), "d-2".into(), "d-9".into()];
     let records = antom.inquire_declarations(&ids).await.unwrap();
@@ -402,68 +366,92 @@ async fn a_declaration_is_checked_against_the_payer_and_inquired() {
         .iter()
         .map(|r| (r.declaration_request_id.as_str(), r.declaration_request_status.as_deref()))
         .collect();
-    assert_eq!(verdicts, [("d-1", Some("SUCCESSFUL")), ("d-2", Some("FAILED"))]);
+    assert_eq!(verdicts, [("d-1", Some("SUCCESS")), ("d-2", Some("FAIL"))]);
     assert_eq!(records.declaration_requests_not_found, ["d-9"]);
+    assert_eq!(
+        fake.declarations()[0],
+        SeenDeclaration {
+            declaration_request_id: "d-1".into(),
+            payment_id: "antom-p-8".into(),
+            amount_fen: 15812,
+            suborder_id: Some("order-d-1".into()),
+            certificate_no: Some(PAYER.into()),
+            customs_code: "ZONGSHU".into(),
+        }
+    );
+    assert_eq!(fake.declarations().len(), 2);
+    let unpaid = declaration("d-3", "never-paid", PAYER);
+    assert!(matches!(antom.declare(&unpaid).await, Err(CallError::Failed { code, .. }) if code == "ORDER_NOT_EXIST"));
+}
+
+fn refund_request(id: &str, payment_id: &str, notify_url: Option<String>) -> RefundRequest {
+    RefundRequest {
+        refund_request_id: id.into(),
+        payment_id: payment_id.into(),
+        refund_amount: Amount::cny(15812),
+        refund_reason: Some("payment_expired".into()),
+        refund_notify_url: notify_url,
+    }
 }
 
 #[tokio::test]
 async fn a_refund_of_a_captured_payment_is_taken_once_signed() {
-    let (base, fake) = start_fake().await;
-    fake.payers.lock().unwrap().insert("antom-p-9".into(), "110101199003074477".into());
-    let request = RefundRequest {
-        refund_request_id: "r-1".into(),
-        payment_id: "antom-p-9".into(),
-        refund_amount: Amount::cny(15812),
-        refund_reason: Some("payment_expired".into()),
-        refund_notify_url: None,
-    };
-    let refunded = client(&base, &keys().gateway).refund(&request).await.unwrap();
+    let fake = FakeAntom::start().await;
+    let antom = client(&fake);
+    let payment_id = paid(&fake, &antom, "p-9").await;
+    let request = refund_request("r-1", &payment_id, None);
+    let refunded = antom.refund(&request).await.unwrap();
     assert_eq!(refunded.refund_id.as_deref(), Some("refund-r-1"));
     assert_eq!(refunded.refund_amount, Some(Amount::cny(15812)));
+    assert!(!refunded.is_in_process());
+    assert_eq!(antom.refund(&request).await.unwrap(), refunded, "a repeat answers the same");
     assert!(
-        matches!(client(&base, &keys().stranger).refund(&request).await, Err(CallError::Failed { code, .. }) if code == "INVALID_SIGNATURE")
+        matches!(impostor(&fake).refund(&request).await, Err(CallError::Failed { code, .. }) if code == "INVALID_SIGNATURE")
     );
-    let unknown = RefundRequest { payment_id: "never-paid".into(), ..request };
+    let unknown = RefundRequest { payment_id: "never-paid".into(), ..request.clone() };
+    assert!(matches!(antom.refund(&unknown).await, Err(CallError::Failed { code, .. }) if code == "ORDER_NOT_EXIST"));
+    let too_much = refund_request("r-2", &payment_id, None);
     assert!(
-        matches!(client(&base, &keys().gateway).refund(&unknown).await, Err(CallError::Failed { code, .. }) if code == "ORDER_NOT_EXIST")
+        matches!(antom.refund(&too_much).await, Err(CallError::Failed { code, .. }) if code == "REFUND_AMOUNT_EXCEED")
     );
-    assert_eq!(*fake.refunds.lock().unwrap(), ["r-1"]);
-}
-
-fn refund_notification_body() -> String {
-    json!({
-        "notifyType": "REFUND_RESULT",
-        "result": result("SUCCESS", "S", "success"),
-        "refundStatus": "SUCCESS",
-        "refundRequestId": "r-2",
-        "refundId": "refund-r-2",
-        "refundAmount": {"currency": "CNY", "value": "15812"},
-        "refundTime": "2026-12-08T10:00:00+08:00",
-    })
-    .to_string()
+    assert_eq!(
+        fake.refunds(),
+        [SeenRefund { refund_request_id: "r-1".into(), payment_id: "antom-p-9".into(), amount_fen: 15812 }]
+    );
+    assert_eq!((fake.refund_calls(), fake.refused_signatures()), (5, 1));
 }
 
 #[tokio::test]
 async fn a_refund_notification_is_read_only_when_antom_signed_it() {
-    let antom = client("http://127.0.0.1:9", &keys().gateway);
-    let body = refund_notification_body();
-    let signature = signed_notification(&keys().antom, REFUND_NOTIFY_PATH, &body);
-    let headers = SignedHeaders { client_id: CLIENT_ID, time: "1765148470000", signature: &signature };
+    let fake = FakeAntom::start().await;
+    let inbox = Inbox::start(&fake).await;
+    let antom = client(&fake);
+    let payment_id = paid(&fake, &antom, "p-15").await;
+    fake.set_refunds_in_process(true);
+    let refund_url = Some(format!("{}{REFUND_NOTIFY_PATH}", inbox.base));
+    let accepted = antom.refund(&refund_request("r-2", &payment_id, refund_url)).await.unwrap();
+    assert!(accepted.is_in_process());
+    assert_eq!(fake.finish_refund("r-2", true).await, (200, received_answer()));
+    let arrived = inbox.last();
+    assert_eq!(arrived.path, REFUND_NOTIFY_PATH);
+    let (headers, body) = (arrived.headers(), arrived.body.as_str());
 
-    let Ok(AntomNotification::Refund(refund)) = antom.read_any_notification(REFUND_NOTIFY_PATH, headers, &body) else {
+    let Ok(AntomNotification::Refund(refund)) = antom.read_any_notification(REFUND_NOTIFY_PATH, headers, body) else {
         panic!("a refund notification")
     };
     assert_eq!((refund.refund_request_id.as_str(), refund.refund_status), ("r-2", RefundStatus::Success));
+    assert_eq!(refund.refund_id, "refund-r-2");
     assert!(refund.succeeded());
     assert_eq!(refund.refund_amount.minor_units(), Some(15812));
-    assert_eq!(refund.refund_time.as_deref(), Some("2026-12-08T10:00:00+08:00"));
+    assert!(refund.refund_time.is_some_and(|time| time.ends_with("+08:00")));
     // The payment reader does not take it for a payment.
-    assert!(matches!(antom.read_notification(REFUND_NOTIFY_PATH, headers, &body), Err(NotificationError::Body(_))));
+    assert!(matches!(antom.read_notification(REFUND_NOTIFY_PATH, headers, body), Err(NotificationError::Body(_))));
 
-    let forged = signed_notification(&keys().stranger, REFUND_NOTIFY_PATH, &body);
+    let stranger = RequestSigner::from_pem(fake.client_id(), 1, &fake.stranger_private_key_pem()).unwrap();
+    let forged = stranger.signature_header("POST", REFUND_NOTIFY_PATH, &arrived.time, body);
     let forged_headers = SignedHeaders { signature: &forged, ..headers };
     assert_eq!(
-        antom.read_any_notification(REFUND_NOTIFY_PATH, forged_headers, &body),
+        antom.read_any_notification(REFUND_NOTIFY_PATH, forged_headers, body),
         Err(NotificationError::Signature(SignatureError::Mismatch))
     );
     let failed = body.replace("\"refundStatus\":\"SUCCESS\"", "\"refundStatus\":\"FAIL\"");
@@ -473,15 +461,27 @@ async fn a_refund_notification_is_read_only_when_antom_signed_it() {
         Err(NotificationError::Signature(SignatureError::Mismatch)),
         "a status changed after signing"
     );
+
     // Signed for the payment path, presented at the refund path.
-    let elsewhere = signed_notification(&keys().antom, NOTIFY_PATH, &body);
-    let elsewhere_headers = SignedHeaders { signature: &elsewhere, ..headers };
-    assert!(antom.read_any_notification(REFUND_NOTIFY_PATH, elsewhere_headers, &body).is_err());
+    let payment_id = paid(&fake, &antom, "p-16").await;
+    let payment_url = Some(format!("{}{NOTIFY_PATH}", inbox.base));
+    antom.refund(&refund_request("r-3", &payment_id, payment_url)).await.unwrap();
+    assert_eq!(fake.finish_refund("r-3", false).await, (200, received_answer()));
+    let elsewhere = inbox.last();
+    assert_eq!(elsewhere.path, NOTIFY_PATH);
+    let Ok(AntomNotification::Refund(failed)) =
+        antom.read_any_notification(NOTIFY_PATH, elsewhere.headers(), &elsewhere.body)
+    else {
+        panic!("a refund notification")
+    };
+    assert!(!failed.succeeded());
+    assert!(antom.read_any_notification(REFUND_NOTIFY_PATH, elsewhere.headers(), &elsewhere.body).is_err());
 }
 
 #[tokio::test]
 async fn one_notify_path_takes_both_kinds_and_no_other() {
-    let antom = client("http://127.0.0.1:9", &keys().gateway);
+    let fake = FakeAntom::start().await;
+    let antom = client(&fake);
     let payment = json!({
         "notifyType": "PAYMENT_RESULT",
         "result": result("SUCCESS", "S", "success"),
@@ -490,15 +490,30 @@ async fn one_notify_path_takes_both_kinds_and_no_other() {
         "paymentAmount": {"currency": "CNY", "value": "15812"},
     })
     .to_string();
+    let refund = json!({
+        "notifyType": "REFUND_RESULT",
+        "result": result("SUCCESS", "S", "success"),
+        "refundStatus": "SUCCESS",
+        "refundRequestId": "r-2",
+        "refundId": "refund-r-2",
+        "refundAmount": {"currency": "CNY", "value": "15812"},
+        "refundTime": "2026-12-08T10:00:00+08:00",
+    })
+    .to_string();
     let read = |body: &str| {
-        let signature = notification(&keys().antom, body);
-        let headers = SignedHeaders { client_id: CLIENT_ID, time: "1765148470000", signature: &signature };
+        let signature = fake.sign_as_antom(NOTIFY_PATH, "1765148470000", body);
+        let client_id = fake.client_id();
+        let headers = SignedHeaders { client_id: &client_id, time: "1765148470000", signature: &signature };
         antom.read_any_notification(NOTIFY_PATH, headers, body)
     };
     assert!(matches!(read(&payment), Ok(AntomNotification::Payment(p)) if p.payment_request_id == "p-10"));
-    assert!(
-        matches!(read(&refund_notification_body()), Ok(AntomNotification::Refund(r)) if r.refund_id == "refund-r-2")
-    );
+    assert!(matches!(read(&refund), Ok(AntomNotification::Refund(r)) if r.refund_id == "refund-r-2"));
     let other = payment.replace("PAYMENT_RESULT", "OFFLINE_PAYMENT_CODE");
     assert!(matches!(read(&other), Err(NotificationError::Body(why)) if why.contains("OFFLINE_PAYMENT_CODE")));
+
+    // Sent by the fake as Antom sends one, Gateway's inbox refuses it all the same.
+    let inbox = Inbox::start(&fake).await;
+    let (status, why) = fake.notify_raw(&format!("{}{NOTIFY_PATH}", inbox.base), &other).await;
+    assert_eq!(status, 400);
+    assert!(why.contains("OFFLINE_PAYMENT_CODE"), "{why}");
 }
