@@ -404,12 +404,14 @@ impl App {
         }
         let identity = self.store.identity(declaration.buyer_id).await?.ok_or(AppError::NotFound("identity"))?;
         let id_number = self.vault.decrypt(&identity.id_number_cipher).ok_or(AppError::NotFound("identity"))?;
+        let order = self.store.order(declaration.order_id).await?.ok_or(AppError::NotFound("order"))?;
         let call = DeclarationCall {
             id: declaration.id.clone(),
             payment_id: declaration.payment_id,
             provider_ref: declaration.payment_provider_ref.clone(),
             order_id: declaration.order_id,
             amount: declaration.amount,
+            freight: order.amounts.freight,
             customs_code: declaration.customs_code.clone(),
             merchant_customs_code: self.settings.customs.ebp_code.clone(),
             merchant_customs_name: self.settings.customs.ebp_name.clone(),

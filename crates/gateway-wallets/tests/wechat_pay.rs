@@ -168,7 +168,7 @@ async fn a_native_order_answers_its_code_url_and_a_query_follows_it() {
     fake.pay_silently("p-1", PAYER);
     let paid = wechat.query("p-1").await.unwrap();
     assert_eq!(paid.trade_state, TradeState::Success);
-    assert_eq!(paid.id.as_deref(), Some("4200-p-1"));
+    assert_eq!(paid.id.as_deref(), Some("4200p-1"));
     assert!(paid.success_time.is_some_and(|time| time.ends_with("+08:00")));
     assert!(paid.payer.and_then(|payer| payer.openid).is_some());
     assert_eq!(paid.amount.unwrap().total, 15812);
@@ -300,7 +300,7 @@ async fn a_paid_order_is_declared_to_customs_and_the_declaration_queried() {
     fake.pay_silently("p-8", PAYER);
     let request = DeclarationRequest {
         out_trade_no: "p-8".into(),
-        transaction_id: "4200-p-8".into(),
+        transaction_id: "4200p-8".into(),
         customs: "ZONGSHU".into(),
         merchant_customs_no: "3301960Z01".into(),
         sub_order_no: Some("order-1".into()),
@@ -311,7 +311,7 @@ async fn a_paid_order_is_declared_to_customs_and_the_declaration_queried() {
         duty: None,
     };
     let declared = wechat.declare(&request).await.unwrap();
-    assert_eq!((declared.state.as_str(), declared.transaction_id.as_str()), ("SUBMITTED", "4200-p-8"));
+    assert_eq!((declared.state.as_str(), declared.transaction_id.as_str()), ("SUBMITTED", "4200p-8"));
     assert_eq!(declared.sub_order_id.as_deref(), Some("sub-p-8"));
 
     let found = wechat.query_declaration(DeclaredOrder::OutTradeNo, "p-8", "ZONGSHU").await.unwrap();
@@ -324,7 +324,7 @@ async fn a_paid_order_is_declared_to_customs_and_the_declaration_queried() {
         fake.declarations(),
         [SeenDeclaration {
             declaration_request_id: "order-1".into(),
-            payment_id: "4200-p-8".into(),
+            payment_id: "4200p-8".into(),
             amount_fen: 15812,
             suborder_id: Some("order-1".into()),
             certificate_no: None,

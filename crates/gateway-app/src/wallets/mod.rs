@@ -113,7 +113,9 @@ pub struct DeclarationCall {
     pub payment_id: PaymentId,
     pub provider_ref: String,
     pub order_id: gateway_core::OrderId,
+    /// The order's total, of which `freight` is the freight.
     pub amount: Cny,
+    pub freight: Cny,
     pub customs_code: String,
     pub merchant_customs_code: String,
     pub merchant_customs_name: String,

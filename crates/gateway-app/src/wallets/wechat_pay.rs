@@ -131,10 +131,12 @@ impl Wallet for WeChatPayWallet {
             customs: call.customs_code.clone(),
             merchant_customs_no: call.merchant_customs_code.clone(),
             sub_order_no: Some(call.order_id.as_uuid().simple().to_string()),
+            // A sub-order's fees: its total, split into freight and the rest (goods
+            // and the taxes on them), which add up to it.
             fee_type: Some("CNY".into()),
             order_fee: Some(call.amount.minor()),
-            transport_fee: None,
-            product_fee: None,
+            transport_fee: Some(call.freight.minor()),
+            product_fee: Some(call.amount.minor() - call.freight.minor()),
             duty: None,
         };
         let answer = self.client.declare(&request).await?;

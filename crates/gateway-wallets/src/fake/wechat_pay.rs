@@ -12,7 +12,7 @@
 //! certificate [`FakeWeChatPay::platform_cert_pem`] gives.
 //!
 //! Ids are the fake's own, readable in a test's output: an order `p-1` is the
-//! transaction `4200-p-1`, a refund `r-1` is `5030-r-1`.
+//! transaction `4200p-1` (cut to WeChat Pay's 32 characters), a refund `r-1` is `5030-r-1`.
 
 pub use super::{FakeMode, SeenDeclaration, SeenRefund};
 
@@ -491,7 +491,9 @@ impl Shared {
             },
             None => {
                 let attach = request.get("attach").and_then(Value::as_str).map(str::to_string);
-                let order = Order { transaction_id: format!("4200-{no}"), session, attach, trade: Trade::NotPay };
+                // At most 32 characters, as WeChat Pay's own are (28 digits from 4200).
+                let transaction_id: String = format!("4200{no}").chars().take(32).collect();
+                let order = Order { transaction_id, session, attach, trade: Trade::NotPay };
                 book.orders.push(order);
             }
         }

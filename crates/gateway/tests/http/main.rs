@@ -30,4 +30,4 @@ mod servers;
 mod shop;
 mod sourcing;
 mod startup;
-// mod wallets;
+mod wallets;

@@ -3,16 +3,16 @@
 //! reload of the POST) places the orders once and shows the same result.
 
 use super::cart::{QuoteSummary, current_cart};
+use super::payment::method_name;
 use crate::AppState;
 use crate::ui::context::{Ctx, PageResult};
 use crate::ui::errors::OrPage;
 use crate::ui::forms::{Field, FormErrors, PageForm};
+use crate::ui::shared::choice::Choice;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use gateway_app::AppError;
-use super::payment::method_name;
-use crate::ui::shared::choice::Choice;
 use gateway_app::checkout::{AddressInput, CheckoutInput};
 use gateway_core::payment::PaymentMethod;
 use serde::Deserialize;

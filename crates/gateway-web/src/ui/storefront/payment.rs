@@ -47,6 +47,8 @@ pub struct PaymentPage<'a> {
     pub total: String,
     pub status: &'static str,
     pub pending: bool,
+    /// What an ended payment's shopper is told.
+    pub ended: String,
     /// The QR code to scan (a desktop), as inline SVG.
     pub qr_svg: Option<String>,
     /// The wallet's page (a phone), or the code's own link where it is one.
@@ -75,6 +77,7 @@ impl<'a> PaymentPage<'a> {
             total: p.amount.clone(),
             status: p.status.as_str(),
             pending,
+            ended: c.t_dynamic(&format!("payment-ended-{}", p.status), "payment-ended-other"),
             qr_svg: qr.filter(|_| pending).and_then(qr_svg),
             link: link.filter(|_| pending),
             expires: china_time(p.expires_at),
