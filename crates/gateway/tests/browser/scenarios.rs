@@ -98,9 +98,22 @@ async fn a_consumer_buys_from_two_merchants() {
     w.fill("district", "朝阳区").await;
     w.fill("street", "建国路 1 号").await;
     w.fill("postal_code", "100000").await;
+    // The demo's wallet: the checkout reserves the orders, the payment page shows the
+    // wallet's QR code and waits; the shopper pays on the sandbox wallet's page.
+    assert_eq!(
+        w.find("input[name=payment_method]:checked").await.attr("value").await.unwrap().as_deref(),
+        Some("sandbox_wallet")
+    );
     w.find("#place-order").await.click().await.unwrap();
-    w.wait_path("/orders?placed=2").await;
-    w.wait_text("您的 2 个订单已下单并支付").await;
+    let payment = w.find("#payment").await;
+    assert_eq!(payment.attr("data-status").await.unwrap().as_deref(), Some("pending"));
+    w.find("#payment-qr svg").await;
+    w.wait_text("正在等待支付结果").await;
+    w.find("#payment-link").await.click().await.unwrap();
+    w.find("#sandbox-pay").await.click().await.unwrap();
+    w.wait_text("支付成功").await;
+    assert_eq!(w.find("#payment").await.attr("data-status").await.unwrap().as_deref(), Some("captured"));
+    w.goto("/orders").await;
 
     let links = w.client.find_all(Locator::Css("ul.orders li.card > a")).await.unwrap();
     let mut hrefs = Vec::new();

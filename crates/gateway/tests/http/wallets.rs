@@ -441,3 +441,187 @@ async fn a_wechat_pay_checkout_is_paid_by_its_decrypted_callback_and_expires_unp
     assert_eq!(order(&s, &shop, &unpaid_order).await["cancel_reason"], "payment_failed");
     assert_eq!(stock(&s, &shop).await, 8);
 }
+
+/// A `gateway serve` process, configured only by the documented variables.
+struct Process {
+    child: std::process::Child,
+    url: String,
+}
+
+fn serve(dir: &std::path::Path, port: u16, env: &[(&str, String)]) -> Process {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir)
+        .env_remove("GATEWAY_DATABASE_URL")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    loop {
+        let line = rx.recv_timeout(Duration::from_secs(120)).expect("the server printed its URL");
+        if let Some(url) = line.strip_prefix("Gateway is running at ") {
+            return Process { child, url: url.to_string() };
+        }
+    }
+}
+
+impl Process {
+    fn kill_9(mut self) {
+        let status = std::process::Command::new("kill").args(["-KILL", &self.child.id().to_string()]).status();
+        assert!(status.unwrap().success());
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// SIGKILL while the wallet answers `pay`: the wallet has the session, Gateway has
+/// only its pending payment. The same Idempotency-Key after the restart reopens the
+/// same session (the same `paymentRequestId`, so no second charge can exist), and the
+/// payment is captured once.
+#[tokio::test]
+async fn a_crash_while_the_wallet_answers_neither_loses_nor_doubles_the_payment() {
+    let fake = FakeAntom::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (db_env, _guard) = match std::env::var("GATEWAY_TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let (url, guard) = gateway_store_conformance::pg::fresh_database(&base).await.unwrap();
+            (vec![("GATEWAY_DATABASE_URL", url)], Some(guard))
+        }
+        _ => (Vec::new(), None),
+    };
+    let private_file = dir.path().join("antom-gateway.pem");
+    let public_file = dir.path().join("antom-public.pem");
+    std::fs::write(&private_file, fake.gateway_private_key_pem()).unwrap();
+    std::fs::write(&public_file, fake.antom_public_key_pem()).unwrap();
+    // The same port after the restart: the wallet notifies the URL it was given.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut env: Vec<(&str, String)> = vec![
+        ("GATEWAY_PAYMENT_METHODS", "sandbox,alipay".into()),
+        ("GATEWAY_ANTOM_CLIENT_ID", fake.client_id()),
+        ("GATEWAY_ANTOM_PRIVATE_KEY_FILE", private_file.display().to_string()),
+        ("GATEWAY_ANTOM_PUBLIC_KEY_FILE", public_file.display().to_string()),
+        ("GATEWAY_ANTOM_BASE_URL", fake.base_url()),
+        ("GATEWAY_PUBLIC_URL", format!("http://127.0.0.1:{port}")),
+        ("GATEWAY_PAYMENT_CHECK_SECONDS", "1".into()),
+    ];
+    env.extend(db_env);
+    let data = dir.path().join("data");
+    let first = serve(&data, port, &env);
+    let client = reqwest::Client::new();
+    let url = first.url.clone();
+    let login = json!({"email": gateway::demo::DEMO_CONSUMER, "password": gateway::demo::DEMO_PASSWORD});
+    let token = client.post(format!("{url}/api/v1/auth/login")).json(&login).send().await.unwrap();
+    let token = token.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    let id_number = id_number(77);
+    let identity = json!({"real_name": "张三", "id_number": id_number, "phone": "13800138000"});
+    let a = client.put(format!("{url}/api/v1/me/identity")).bearer_auth(&token).json(&identity).send().await.unwrap();
+    assert_eq!(a.status(), 200);
+    let found: Value = client.get(format!("{url}/api/v1/search")).send().await.unwrap().json().await.unwrap();
+    let product = found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["in_stock"] == true)
+        .expect("a demo product in stock")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stock = |url: String| {
+        let (client, product) = (client.clone(), product.clone());
+        async move {
+            let p: Value =
+                client.get(format!("{url}/api/v1/products/{product}")).send().await.unwrap().json().await.unwrap();
+            p["stock"].as_i64().unwrap()
+        }
+    };
+    let before = stock(url.clone()).await;
+    let cart: Value = client
+        .post(format!("{url}/api/v1/carts"))
+        .bearer_auth(&token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cart = cart["id"].as_str().unwrap().to_string();
+    let line = client
+        .put(format!("{url}/api/v1/carts/{cart}/items/{product}"))
+        .bearer_auth(&token)
+        .json(&json!({"quantity": 1}));
+    assert_eq!(line.send().await.unwrap().status(), 200);
+    let body = json!({"cart_id": cart, "address": address(), "payment_method": "alipay"});
+    let checkout = |url: String| {
+        let (client, token, body) = (client.clone(), token.clone(), body.clone());
+        async move {
+            client
+                .post(format!("{url}/api/v1/checkout"))
+                .bearer_auth(&token)
+                .header("Idempotency-Key", "crash-1")
+                .json(&body)
+                .send()
+                .await
+        }
+    };
+
+    fake.set_mode(gateway_wallets::fake::antom::FakeMode::Slow);
+    let pending = tokio::spawn(checkout(url.clone()));
+    wait_until("the wallet to receive pay", || fake.pay_calls() == 1).await;
+    first.kill_9();
+    assert!(pending.await.unwrap().is_err(), "the checkout died with its server");
+    assert_eq!(fake.sessions().len(), 1, "the wallet opened the session");
+
+    fake.set_mode(gateway_wallets::fake::antom::FakeMode::Honest);
+    let second = serve(&data, port, &env);
+    assert_eq!(stock(second.url.clone()).await, before - 1, "the reservation survived the crash");
+    let replay = checkout(second.url.clone()).await.unwrap();
+    assert_eq!(replay.status(), 201);
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(replay["payment"]["status"], "pending");
+    assert!(replay["payment"]["action"]["qr_code"].is_string(), "{replay:#}");
+    let payment_id = replay["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(fake.sessions().len(), 1, "the same session, not a second one");
+    assert_eq!(fake.sessions()[0].payment_request_id, payment_id);
+
+    let (status, _) = fake.pay(&payment_id, &id_number).await;
+    assert_eq!(status, 200);
+    let order = replay["orders"][0]["id"].as_str().unwrap();
+    let paid: Value = client
+        .get(format!("{}/api/v1/orders/{order}", second.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paid["status"], "paid");
+    assert_eq!(stock(second.url.clone()).await, before - 1, "sold once");
+    fake.renotify(&payment_id).await;
+    let orders: Value = client
+        .get(format!("{}/api/v1/me/orders", second.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(orders["items"].as_array().unwrap().len(), 1, "one order, once");
+}
