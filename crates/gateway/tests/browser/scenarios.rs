@@ -57,24 +57,40 @@ async fn add_from_another_merchant(w: &World, skip: &[String]) -> String {
     panic!("no card from a merchant other than {skip:?}");
 }
 
-/// (b) A consumer signs up, verifies their identity, fills the cart from two
-/// merchants, sees two orders with freight and tax, checks out and finds both orders.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_consumer_buys_from_two_merchants() {
-    let w = World::new(DESKTOP, "zh-CN,zh").await;
+/// Signs up as a consumer with `email` and verifies an identity; leaves the browser on
+/// the identity page.
+pub(crate) async fn sign_up_with_identity(w: &World, email: &str) {
     w.goto("/signup").await;
-    w.fill("email", "buyer@example.com").await;
+    w.fill("email", email).await;
     w.fill("password", "a long password").await;
     w.find("main button[type=submit]").await.click().await.unwrap();
     w.wait_path("/").await;
     w.find("form[action='/logout']").await;
-
     w.goto("/account/identity").await;
     w.fill("real_name", "王小明").await;
     w.fill("id_number", "11010519491231002X").await;
     w.fill("phone", "13800138000").await;
     w.find("form[action='/account/identity'] button[type=submit]").await.click().await.unwrap();
     w.wait_path("/account/identity?saved=1").await;
+}
+
+/// Fills the checkout's delivery address.
+pub(crate) async fn fill_address(w: &World) {
+    w.fill("recipient", "王小明").await;
+    w.fill("phone", "13800138000").await;
+    w.fill("province", "北京市").await;
+    w.fill("city", "北京市").await;
+    w.fill("district", "朝阳区").await;
+    w.fill("street", "建国路 1 号").await;
+    w.fill("postal_code", "100000").await;
+}
+
+/// (b) A consumer signs up, verifies their identity, fills the cart from two
+/// merchants, sees two orders with freight and tax, checks out and finds both orders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_buys_from_two_merchants() {
+    let w = World::new(DESKTOP, "zh-CN,zh").await;
+    sign_up_with_identity(&w, "buyer@example.com").await;
     assert_eq!(w.find("#masked-id").await.text().await.unwrap(), "1101**********002X");
 
     let first = add_from_another_merchant(&w, &[]).await;
@@ -91,13 +107,7 @@ async fn a_consumer_buys_from_two_merchants() {
 
     w.find("a[href='/checkout']").await.click().await.unwrap();
     w.wait_path("/checkout").await;
-    w.fill("recipient", "王小明").await;
-    w.fill("phone", "13800138000").await;
-    w.fill("province", "北京市").await;
-    w.fill("city", "北京市").await;
-    w.fill("district", "朝阳区").await;
-    w.fill("street", "建国路 1 号").await;
-    w.fill("postal_code", "100000").await;
+    fill_address(&w).await;
     // The demo's wallet: the checkout reserves the orders, the payment page shows the
     // wallet's QR code and waits; the shopper pays on the sandbox wallet's page.
     assert_eq!(

@@ -2,6 +2,7 @@
 //! the demo data. Run with `cargo test -p gateway --test browser -- --ignored screenshots`.
 
 use crate::driver::{DESKTOP, PHONE, World, screenshots_dir};
+use crate::scenarios::{fill_address, sign_up_with_identity};
 use fantoccini::Locator;
 
 /// The first product of the home page.
@@ -31,6 +32,23 @@ async fn screenshots() {
         w.wait_path("/cart").await;
         w.client.find(Locator::Css("section.order")).await.unwrap();
         w.screenshot(&format!("cart-{suffix}")).await;
+        // The wallet flow of the demo: the payment page waits with the QR code, and
+        // the sandbox wallet's page is where the shopper pays.
+        sign_up_with_identity(&w, &format!("screenshots-{suffix}@example.com")).await;
+        w.goto(&product).await;
+        w.find("form[action='/cart/items'] button[type=submit]").await.click().await.unwrap();
+        w.wait_path("/cart").await;
+        w.goto("/checkout").await;
+        fill_address(&w).await;
+        w.find("#place-order").await.click().await.unwrap();
+        w.find("#payment-qr svg").await;
+        w.screenshot(&format!("payment-{suffix}")).await;
+        w.find("#payment-link").await.click().await.unwrap();
+        w.find("#sandbox-pay").await;
+        w.screenshot(&format!("sandbox-wallet-{suffix}")).await;
+        w.find("#sandbox-pay").await.click().await.unwrap();
+        w.find("#payment-result").await;
+        w.screenshot(&format!("payment-paid-{suffix}")).await;
         w.close().await;
     }
 }
