@@ -83,6 +83,13 @@ pub struct CheckoutView {
 
 pub const MAX_KEY_LEN: usize = 255;
 
+/// How the shopper chose to pay, checked.
+#[derive(Debug, Clone, Copy)]
+struct PaymentChoice {
+    method: PaymentMethod,
+    device: PaymentDevice,
+}
+
 fn parse_address(input: Option<&AddressInput>) -> Result<Address, Vec<gateway_core::FieldError>> {
     let empty = AddressInput::default();
     let a = input.unwrap_or(&empty);
@@ -273,7 +280,8 @@ impl App {
             |s| PaymentDevice::parse(s).ok(),
             PaymentDevice::CODES,
         );
-        let (cart_id, address, method, device) = v.finish(|| Some((cart_id?, address?, method?, device?)))?;
+        let (cart_id, address, payment) =
+            v.finish(|| Some((cart_id?, address?, PaymentChoice { method: method?, device: device? })))?;
 
         let request_hash = Sha256::digest(serde_json::to_vec(&input).unwrap_or_default()).to_vec();
         match self.store.claim_idempotency(who.user_id, key, &request_hash, gateway_core::clock::now()).await? {
@@ -294,7 +302,7 @@ impl App {
                 ));
             }
         }
-        let result = self.place(who, key, &request_hash, cart_id, address, method, device).await;
+        let result = self.place(who, key, &request_hash, cart_id, address, payment).await;
         if result.is_err() {
             // Refused: the key is free again for a corrected retry.
             self.store.release_idempotency(who.user_id, key).await?;
@@ -309,8 +317,7 @@ impl App {
         request_hash: &[u8],
         cart_id: CartId,
         address: Address,
-        method: PaymentMethod,
-        device: PaymentDevice,
+        PaymentChoice { method, device }: PaymentChoice,
     ) -> AppResult<CheckoutView> {
         let cart = self.accessible_cart(Some(who), cart_id).await?;
         if cart.checked_out_at.is_some() {

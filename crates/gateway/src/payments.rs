@@ -85,24 +85,7 @@ impl PaymentSettings {
     pub fn from_env() -> anyhow::Result<Self> {
         let methods = match var("GATEWAY_PAYMENT_METHODS") {
             None => vec![PaymentMethod::Sandbox],
-            Some(list) => {
-                let mut methods = Vec::new();
-                for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    let method = PaymentMethod::parse(name).map_err(|_| {
-                        anyhow::anyhow!(
-                            "GATEWAY_PAYMENT_METHODS: {name} is not a payment method (expected {})",
-                            PaymentMethod::CODES.join(", ")
-                        )
-                    })?;
-                    if !methods.contains(&method) {
-                        methods.push(method);
-                    }
-                }
-                if methods.is_empty() {
-                    bail!("GATEWAY_PAYMENT_METHODS is empty: list at least one of {}", PaymentMethod::CODES.join(", "));
-                }
-                methods
-            }
+            Some(list) => parse_methods(&list)?,
         };
         Ok(PaymentSettings {
             methods,
@@ -192,6 +175,26 @@ impl PaymentSettings {
     }
 }
 
+/// `GATEWAY_PAYMENT_METHODS`: names separated by commas, each once.
+fn parse_methods(list: &str) -> anyhow::Result<Vec<PaymentMethod>> {
+    let mut methods = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let method = PaymentMethod::parse(name).map_err(|_| {
+            anyhow::anyhow!(
+                "GATEWAY_PAYMENT_METHODS: {name} is not a payment method (expected {})",
+                PaymentMethod::CODES.join(", ")
+            )
+        })?;
+        if !methods.contains(&method) {
+            methods.push(method);
+        }
+    }
+    if methods.is_empty() {
+        bail!("GATEWAY_PAYMENT_METHODS is empty: list at least one of {}", PaymentMethod::CODES.join(", "));
+    }
+    Ok(methods)
+}
+
 fn need(name: &str, value: &Option<String>) -> anyhow::Result<String> {
     value.clone().with_context(|| format!("{name} must be set when GATEWAY_PAYMENT_METHODS lists its wallet"))
 }
@@ -200,4 +203,42 @@ fn read_pem(name: &str, path: &Option<PathBuf>) -> anyhow::Result<String> {
     let path =
         path.as_ref().with_context(|| format!("{name} must be set when GATEWAY_PAYMENT_METHODS lists its wallet"))?;
     std::fs::read_to_string(path).with_context(|| format!("{name}: reading {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_are_a_comma_list_of_known_names() {
+        assert_eq!(
+            parse_methods(" sandbox, alipay ,wechat_pay,alipay").ok(),
+            Some(vec![PaymentMethod::Sandbox, PaymentMethod::Alipay, PaymentMethod::WechatPay])
+        );
+        let unknown = parse_methods("sandbox,paypal").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(unknown.contains("paypal is not a payment method"), "{unknown}");
+        assert!(parse_methods(" , ").is_err());
+    }
+
+    #[test]
+    fn a_listed_wallet_without_its_keys_does_not_start() {
+        let settings = PaymentSettings { methods: vec![PaymentMethod::Alipay], ..PaymentSettings::default() };
+        let error = settings.wallets("127.0.0.1:8080").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("GATEWAY_ANTOM_CLIENT_ID must be set"), "{error}");
+        let settings = PaymentSettings {
+            methods: vec![PaymentMethod::WechatPay],
+            wechatpay_api_v3_key: Some("0123456789abcdef0123456789abcdef".into()),
+            ..PaymentSettings::default()
+        };
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("0123456789abcdef"), "the API v3 key stays out of Debug: {debug}");
+        assert!(settings.wallets("127.0.0.1:8080").is_err());
+    }
+
+    #[test]
+    fn the_sandbox_alone_by_default_with_its_wallet() {
+        let wallets = PaymentSettings::default().wallets("127.0.0.1:8080").ok();
+        let methods = wallets.map(|w| w.methods).unwrap_or_default();
+        assert_eq!(methods, [PaymentMethod::Sandbox, PaymentMethod::SandboxWallet]);
+    }
 }

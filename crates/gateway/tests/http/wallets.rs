@@ -5,6 +5,7 @@
 //! must give back stock and quota, and no payment is captured twice.
 
 use crate::common::*;
+use crate::pages::Browser;
 use crate::shop::{address, cart_with, id_number, product};
 use gateway_core::payment::PaymentMethod;
 use gateway_wallets::fake::antom::FakeAntom;
@@ -66,6 +67,7 @@ async fn wechat_server(fake: &FakeWeChatPay, expiry_seconds: i64) -> TestServer 
 
 /// What the tests buy: 2 of 10 jars of honey from an approved farm.
 struct Shop {
+    email: String,
     merchant: String,
     honey: String,
     buyer: String,
@@ -78,11 +80,12 @@ async fn shop(s: &TestServer) -> Shop {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let (token, merchant) = s.merchant(&format!("farm{n}@example.com"), true, true).await;
     let honey = product(s, &token, &merchant, json!({"stock": 10})).await;
-    let buyer = s.signup(&format!("wallet-buyer{n}@example.com"), "consumer").await;
+    let email = format!("wallet-buyer{n}@example.com");
+    let buyer = s.signup(&email, "consumer").await;
     let id_number = id_number(n);
     let body = json!({"real_name": "张三", "id_number": id_number, "phone": "13800138000"});
     s.put("/api/v1/me/identity", Some(&buyer), &body).await.ok(200);
-    Shop { merchant: token, honey, buyer, id_number, admin: s.admin().await }
+    Shop { email, merchant: token, honey, buyer, id_number, admin: s.admin().await }
 }
 
 async fn wallet_checkout(s: &TestServer, shop: &Shop, method: &str, device: &str, key: &str) -> Answer {
@@ -460,6 +463,8 @@ fn serve(dir: &std::path::Path, port: u16, env: &[(&str, String)]) -> Process {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    // Owned at once, so that a panic below still stops the child (Drop).
+    let mut process = Process { child, url: String::new() };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -469,7 +474,8 @@ fn serve(dir: &std::path::Path, port: u16, env: &[(&str, String)]) -> Process {
     loop {
         let line = rx.recv_timeout(Duration::from_secs(120)).expect("the server printed its URL");
         if let Some(url) = line.strip_prefix("Gateway is running at ") {
-            return Process { child, url: url.to_string() };
+            process.url = url.to_string();
+            return process;
         }
     }
 }
@@ -624,4 +630,73 @@ async fn a_crash_while_the_wallet_answers_neither_loses_nor_doubles_the_payment(
         .await
         .unwrap();
     assert_eq!(orders["items"].as_array().unwrap().len(), 1, "one order, once");
+}
+
+/// The demo's wallet in the pages: the shop's payment page waits (refreshing itself,
+/// no JavaScript), the sandbox wallet's page pays, and the operator's console lists
+/// the payment with its reference and declaration.
+#[tokio::test]
+async fn the_shops_payment_page_waits_without_javascript_and_the_operator_sees_the_payment() {
+    let s = spawn().await;
+    let shop = shop(&s).await;
+    let placed = wallet_checkout(&s, &shop, "sandbox_wallet", "desktop", "sbw-1").await.ok(201).clone();
+    let (payment_id, order_id) = ids(&placed);
+    let wallet_page = format!("/sandbox-wallet/{payment_id}");
+    assert!(placed["payment"]["action"]["qr_code"].as_str().unwrap().ends_with(&wallet_page), "{placed:#}");
+    assert_eq!(stock(&s, &shop).await, 8, "reserved");
+
+    let mut b = Browser::new(&s);
+    b.submit("/login", "/login", &[("email", &shop.email), ("password", "password-123")]).await;
+    let waiting = b.get(&format!("/payments/{payment_id}")).await;
+    assert_eq!(waiting.status, 200);
+    assert!(waiting.body.contains("<meta http-equiv=\"refresh\" content=\"3\">"), "it refreshes itself");
+    assert!(waiting.body.contains("data-status=\"pending\"") && waiting.body.contains("<svg"), "a QR code, drawn here");
+    assert!(waiting.body.contains("正在等待支付结果"), "in Chinese");
+    let stranger = s.signup("stranger@example.com", "consumer").await;
+    s.get(&format!("/api/v1/payments/{payment_id}"), Some(&stranger)).await.problem(403, "forbidden");
+
+    // Whoever holds the wallet's link pays there, as at a real wallet.
+    let mut phone = Browser::new(&s);
+    let page = phone.get(&wallet_page).await;
+    assert!(page.body.contains("id=\"sandbox-pay\""), "{}", page.body);
+    let paid = phone.submit(&wallet_page, &format!("{wallet_page}/pay"), &[]).await;
+    assert_eq!((paid.status.as_u16(), paid.location()), (303, format!("/payments/{payment_id}").as_str()));
+    let done = b.get(&format!("/payments/{payment_id}")).await;
+    assert!(done.body.contains("data-status=\"captured\"") && !done.body.contains("http-equiv=\"refresh\""));
+    assert_eq!(order(&s, &shop, &order_id).await["status"], "paid");
+    // Pressed again (a form kept open in another tab): nothing more happens.
+    let token = page.csrf();
+    let again = phone.post(&format!("{wallet_page}/cancel"), &[("csrf", &token)]).await;
+    assert_eq!(again.status.as_u16(), 303);
+    assert_eq!(order(&s, &shop, &order_id).await["status"], "paid");
+    let declared = wait_for_payment(&s, &shop, &payment_id, "the sandbox declaration", |p| {
+        p["declarations"][0]["status"] == "accepted"
+    })
+    .await;
+    assert_eq!(declared["method"], "sandbox_wallet");
+
+    // A second checkout, cancelled at the wallet, gives its stock back.
+    let second = wallet_checkout(&s, &shop, "sandbox_wallet", "phone", "sbw-2").await.ok(201).clone();
+    let (second_payment, _) = ids(&second);
+    let second_page = format!("/sandbox-wallet/{second_payment}");
+    assert!(second["payment"]["action"]["redirect_url"].as_str().unwrap().ends_with(&second_page));
+    phone.submit(&second_page, &format!("{second_page}/cancel"), &[]).await;
+    assert_eq!(stock(&s, &shop).await, 8);
+    let ended = b.get(&format!("/payments/{second_payment}")).await;
+    assert!(ended.body.contains("支付未成功，订单已取消"), "{}", ended.body);
+
+    let mut op = Browser::new(&s);
+    op.submit("/login", "/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+    let console = op.get("/operator/payments").await;
+    assert_eq!(console.status, 200);
+    for id in [&payment_id, &second_payment] {
+        assert!(console.body.contains(&id[id.len() - 8..]), "{id} listed");
+    }
+    assert!(console.body.contains(&format!("sbxw_{}", payment_id.replace('-', ""))), "the provider's reference");
+    let failed = op.get("/operator/payments?status=failed").await;
+    assert!(failed.body.contains(&second_payment[second_payment.len() - 8..]));
+    assert!(!failed.body.contains(&payment_id[payment_id.len() - 8..]));
+    assert!(op.get("/operator/payments?review=true").await.body.contains("id=\"no-payments\""));
+    assert_eq!(op.get("/operator/payments?status=bogus").await.status, 404);
+    assert_eq!(b.get("/operator/payments").await.status, 403, "operators only");
 }

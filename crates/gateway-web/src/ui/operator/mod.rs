@@ -26,6 +26,7 @@ pub mod fx;
 pub mod merchants;
 pub mod orders;
 pub mod overview;
+pub mod payments;
 pub mod positive_list;
 pub mod scenarios;
 pub mod tax;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/orders", get(orders::list))
         .route("/operator/orders/{id}", get(orders::show))
         .route("/operator/orders/{id}/{action}", post(orders::act))
+        .route("/operator/payments", get(payments::list))
         .route("/operator/fx", get(fx::form).post(fx::submit))
         .route("/operator/tax-classes", get(tax::list))
         .route("/operator/tax-classes/{code}", get(tax::form).post(tax::submit))
