@@ -6,7 +6,7 @@ use crate::error::RefusalKind;
 use crate::identity::quota_year;
 use crate::payments::ChargeRequest;
 use crate::pricing::{PricedCart, Problem};
-use crate::wallet_payments::PaymentActionView;
+use crate::wallet_payments::{PaymentActionView, session_refused};
 use crate::{App, AppError, AppResult, ErrorCode, Principal};
 use gateway_core::identity::Phone;
 use gateway_core::order::OrderStatus;
@@ -478,6 +478,8 @@ impl App {
         let action = match (&payment.action, payment.status) {
             (Some(action), _) => Some(action.clone()),
             (None, PaymentStatus::Pending) => Some(self.open_wallet_session(&payment).await?),
+            // The wallet refused the session: the first answer's refusal, again.
+            (None, PaymentStatus::Failed) => return Err(session_refused("the wallet refused the payment")),
             (None, _) => None,
         };
         let mut orders = Vec::with_capacity(view.orders.len());

@@ -97,6 +97,12 @@ pub struct DeclarationView {
     pub result_desc: Option<String>,
 }
 
+/// The refusal of a checkout whose wallet would not open the session (its orders are
+/// released).
+pub(crate) fn session_refused(message: &str) -> AppError {
+    AppError::refused(ErrorCode::PaymentFailed, crate::error::RefusalKind::Unprocessable, message)
+}
+
 fn backoff(attempts: i64) -> chrono::TimeDelta {
     let seconds = 2_i64.saturating_pow(u32::try_from(attempts.clamp(0, 16)).unwrap_or(16));
     chrono::TimeDelta::seconds(seconds.min(MAX_BACKOFF_SECONDS))
@@ -133,11 +139,7 @@ impl App {
             }
             Err(ProviderError::Failed(message)) => {
                 self.apply_news(payment.id, PaymentEvent::Failed, None).await?;
-                Err(AppError::refused(
-                    ErrorCode::PaymentFailed,
-                    crate::error::RefusalKind::Unprocessable,
-                    format!("the wallet refused the payment: {message}"),
-                ))
+                Err(session_refused(&format!("the wallet refused the payment: {message}")))
             }
             Err(other) => {
                 tracing::warn!(payment.id = %payment.id, error = %other, "the wallet's session is not open yet");

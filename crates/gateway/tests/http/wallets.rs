@@ -7,6 +7,7 @@
 use crate::common::*;
 use crate::pages::Browser;
 use crate::shop::{address, cart_with, id_number, product};
+use gateway::config::Settings;
 use gateway_core::payment::PaymentMethod;
 use gateway_wallets::fake::antom::FakeAntom;
 use gateway_wallets::fake::wechat_pay::FakeWeChatPay;
@@ -22,12 +23,17 @@ const PATIENCE: Duration = Duration::from_secs(30);
 /// A server offering Alipay through `fake`, with payments expiring after
 /// `expiry_seconds` and inquired every second.
 async fn alipay_server(fake: &FakeAntom, expiry_seconds: i64) -> TestServer {
-    let (client_id, base_url) = (fake.client_id(), fake.base_url());
-    let (private, public) = (fake.gateway_private_key_pem(), fake.antom_public_key_pem());
-    spawn_with(move |settings| {
+    spawn_with(antom_settings(fake, fake.gateway_private_key_pem(), expiry_seconds)).await
+}
+
+/// The settings of a server paying through `fake` (sandbox and Alipay), signing its
+/// requests with `private_pem`.
+fn antom_settings(fake: &FakeAntom, private_pem: String, expiry_seconds: i64) -> impl FnOnce(&mut Settings) {
+    let (client_id, base_url, public) = (fake.client_id(), fake.base_url(), fake.antom_public_key_pem());
+    move |settings| {
         let private_file = settings.data_dir.join("antom-gateway.pem");
         let public_file = settings.data_dir.join("antom-public.pem");
-        std::fs::write(&private_file, private).unwrap();
+        std::fs::write(&private_file, private_pem).unwrap();
         std::fs::write(&public_file, public).unwrap();
         let p = &mut settings.payments;
         p.methods = vec![PaymentMethod::Sandbox, PaymentMethod::Alipay];
@@ -37,8 +43,7 @@ async fn alipay_server(fake: &FakeAntom, expiry_seconds: i64) -> TestServer {
         p.antom_base_url = Some(base_url);
         p.expiry_seconds = Some(expiry_seconds);
         p.check_seconds = Some(1);
-    })
-    .await
+    }
 }
 
 async fn wechat_server(fake: &FakeWeChatPay, expiry_seconds: i64) -> TestServer {
@@ -373,30 +378,16 @@ async fn a_paid_order_cancelled_or_returned_is_refunded_at_the_wallet() {
 
 #[tokio::test]
 async fn a_wallet_that_refuses_gateways_signature_takes_no_order_it_cannot_be_paid_for() {
-    // Gateway holds another key than the one its client id is registered with.
+    // Gateway signs with another key than the one its client id is registered with.
     let fake = FakeAntom::start().await;
-    let (client_id, base_url) = (fake.client_id(), fake.base_url());
-    let (private, public) = (fake.stranger_private_key_pem(), fake.antom_public_key_pem());
-    let s = spawn_with(move |settings| {
-        let private_file = settings.data_dir.join("wrong.pem");
-        let public_file = settings.data_dir.join("antom.pem");
-        std::fs::write(&private_file, private).unwrap();
-        std::fs::write(&public_file, public).unwrap();
-        let p = &mut settings.payments;
-        p.methods = vec![PaymentMethod::Alipay];
-        p.antom_client_id = Some(client_id);
-        p.antom_private_key_file = Some(private_file);
-        p.antom_public_key_file = Some(public_file);
-        p.antom_base_url = Some(base_url);
-        p.expiry_seconds = Some(2);
-        p.check_seconds = Some(1);
-    })
-    .await;
+    let s = spawn_with(antom_settings(&fake, fake.stranger_private_key_pem(), 2)).await;
     let shop = shop(&s).await;
     // Antom refuses the session (result F, INVALID_SIGNATURE): the checkout fails and
     // its reservation is released at once.
-    let a = wallet_checkout(&s, &shop, "alipay", "desktop", "ali-wrong-key").await;
-    a.problem(422, "payment_failed");
+    let cart = cart_with(&s, &shop.buyer, &[(&shop.honey, 2)]).await;
+    pay_cart(&s, &shop, &cart, "alipay", "desktop", "ali-wrong-key").await.problem(422, "payment_failed");
+    // The same key answers the same refusal.
+    pay_cart(&s, &shop, &cart, "alipay", "desktop", "ali-wrong-key").await.problem(422, "payment_failed");
     assert!(fake.refused_signatures() >= 1);
     assert_eq!(fake.sessions().len(), 0);
     let orders = s.get("/api/v1/me/orders", Some(&shop.buyer)).await.ok(200).clone();
@@ -411,6 +402,10 @@ async fn a_wallet_that_refuses_gateways_signature_takes_no_order_it_cannot_be_pa
     let a = wallet_checkout(&s, &shop, "wechat_pay", "desktop", "not-offered").await;
     a.problem(422, "validation_failed");
     assert_eq!(a.error_fields(), ["payment_method"]);
+    let a = wallet_checkout(&s, &shop, "paypal", "desktop", "unknown-method").await;
+    assert_eq!(a.error_fields(), ["payment_method"]);
+    let a = wallet_checkout(&s, &shop, "alipay", "tablet", "unknown-device").await;
+    assert_eq!(a.error_fields(), ["device"]);
 }
 
 #[tokio::test]
