@@ -236,6 +236,55 @@ fn parse_choice<T>(
     }
 }
 
+/// The orders of a priced cart, as the checkout transaction writes them.
+fn new_orders(priced: &PricedCart, order_ids: &[OrderId], fx: gateway_core::FxRate) -> Vec<NewOrder> {
+    priced
+        .orders
+        .iter()
+        .zip(order_ids)
+        .map(|(o, id)| NewOrder {
+            id: *id,
+            merchant_id: o.merchant.id,
+            regime: o.regime.as_str().to_string(),
+            fx_rate_micros: fx.micros(),
+            amounts: Amounts {
+                goods: o.tax.goods,
+                freight: o.tax.freight,
+                duty: o.tax.duty,
+                consumption_tax: o.tax.consumption_tax,
+                vat: o.tax.vat,
+            },
+            tax: o.tax.tax,
+            total: o.tax.total,
+            weight_g: o.weight_g,
+            weight_charges: o.weight_charges.clone(),
+            lines: o
+                .lines
+                .iter()
+                .zip(&o.tax.lines)
+                .map(|(l, t)| OrderLine {
+                    product_id: l.product.id,
+                    sku: l.product.fields.sku.clone(),
+                    title_en: l.product.fields.title_en.clone(),
+                    title_zh: l.product.fields.title_zh.clone(),
+                    tax_class: l.product.fields.tax_class.clone(),
+                    hs_code: l.product.fields.hs_code.clone(),
+                    quantity: l.quantity,
+                    unit_price_usd_cents: l.product.fields.price.minor(),
+                    unit_price: l.unit_price,
+                    amounts: Amounts {
+                        goods: t.goods,
+                        freight: t.freight,
+                        duty: t.duty,
+                        consumption_tax: t.consumption_tax,
+                        vat: t.vat,
+                    },
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 impl App {
     /// Checks out `input.cart_id` for `who`. The same key and body give the same
     /// answer without a second charge; the same key with another body is refused.
@@ -377,51 +426,7 @@ impl App {
             }
         };
 
-        let orders = priced
-            .orders
-            .iter()
-            .zip(&order_ids)
-            .map(|(o, id)| NewOrder {
-                id: *id,
-                merchant_id: o.merchant.id,
-                regime: o.regime.as_str().to_string(),
-                fx_rate_micros: fx.micros(),
-                amounts: Amounts {
-                    goods: o.tax.goods,
-                    freight: o.tax.freight,
-                    duty: o.tax.duty,
-                    consumption_tax: o.tax.consumption_tax,
-                    vat: o.tax.vat,
-                },
-                tax: o.tax.tax,
-                total: o.tax.total,
-                weight_g: o.weight_g,
-                weight_charges: o.weight_charges.clone(),
-                lines: o
-                    .lines
-                    .iter()
-                    .zip(&o.tax.lines)
-                    .map(|(l, t)| OrderLine {
-                        product_id: l.product.id,
-                        sku: l.product.fields.sku.clone(),
-                        title_en: l.product.fields.title_en.clone(),
-                        title_zh: l.product.fields.title_zh.clone(),
-                        tax_class: l.product.fields.tax_class.clone(),
-                        hs_code: l.product.fields.hs_code.clone(),
-                        quantity: l.quantity,
-                        unit_price_usd_cents: l.product.fields.price.minor(),
-                        unit_price: l.unit_price,
-                        amounts: Amounts {
-                            goods: t.goods,
-                            freight: t.freight,
-                            duty: t.duty,
-                            consumption_tax: t.consumption_tax,
-                            vat: t.vat,
-                        },
-                    })
-                    .collect(),
-            })
-            .collect();
+        let orders = new_orders(&priced, &order_ids, fx);
         let checkout = NewCheckout {
             cart_id,
             buyer_id: who.user_id,
