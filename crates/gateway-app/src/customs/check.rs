@@ -13,7 +13,8 @@ pub struct Failure {
     /// Stable: order_no_mismatch, order_amounts_mismatch, goods_value_mismatch,
     /// line_total_mismatch, payment_amount_mismatch, payer_mismatch, buyer_mismatch,
     /// logistics_no_missing, logistics_no_mismatch, freight_mismatch, consignee_mismatch,
-    /// inventory_lines_mismatch, country_code_unknown.
+    /// inventory_lines_mismatch, country_code_unknown; from the payment's records:
+    /// payment_declaration_refused, payment_declaration_pending, payer_identity_changed.
     pub code: &'static str,
     pub message: String,
     /// The document at fault: ceb311, ceb411, ceb511 or ceb621.

@@ -15,6 +15,7 @@ pub mod xml;
 use crate::{App, AppError, AppResult, Principal};
 use documents::{Buyer, Documents, Facts, ProductFacts};
 use gateway_core::OrderId;
+use gateway_core::payment::DeclarationStatus;
 use gateway_core::user::Role;
 use gateway_store::StoreError;
 use serde::Serialize;
@@ -183,8 +184,43 @@ impl App {
     #[tracing::instrument(skip_all, fields(user.id = %who.user_id, order.id = %id))]
     pub async fn customs_check(&self, who: &Principal, id: OrderId) -> AppResult<CustomsCheckView> {
         let docs = self.customs_documents(who, id).await?;
-        let failures = check::check(&docs);
+        let mut failures = check::check(&docs);
+        let order = self.store.order(id).await?.ok_or(AppError::NotFound("order"))?;
+        failures.extend(self.payment_record_failures(&order).await?);
         Ok(CustomsCheckView { ok: failures.is_empty(), failures })
+    }
+
+    /// What the payment's own records say beside the documents: its declaration to
+    /// customs refused or not yet cleared (the payment document is the wallet's to
+    /// send), and a buyer whose verified identity is no longer the payer's.
+    async fn payment_record_failures(&self, order: &gateway_store::Order) -> AppResult<Vec<check::Failure>> {
+        let mut out = Vec::new();
+        let declarations = self.store.declarations_of_payment(order.payment_id).await?;
+        if let Some(d) = declarations.iter().find(|d| d.order_id == order.id) {
+            let verdict = d.result_code.as_deref().or(d.result_desc.as_deref()).unwrap_or("no reason given");
+            match d.status {
+                DeclarationStatus::Accepted => {}
+                DeclarationStatus::Refused => out.push(check::Failure {
+                    code: "payment_declaration_refused",
+                    message: format!("customs refused the payment's declaration: {verdict}"),
+                    document: "ceb411",
+                }),
+                DeclarationStatus::Requested | DeclarationStatus::Submitted => out.push(check::Failure {
+                    code: "payment_declaration_pending",
+                    message: "the payment's declaration to customs has no verdict yet".into(),
+                    document: "ceb411",
+                }),
+            }
+        }
+        let identity = self.store.identity(order.buyer_id).await?;
+        if identity.is_some_and(|i| i.id_number_hash != order.payer_id_number_hash) {
+            out.push(check::Failure {
+                code: "payer_identity_changed",
+                message: "the buyer's verified identity changed after the order: it is no longer the payer's".into(),
+                document: "ceb411",
+            });
+        }
+        Ok(out)
     }
 }
 

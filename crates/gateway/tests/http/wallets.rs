@@ -209,6 +209,20 @@ async fn an_alipay_checkout_reserves_then_one_notification_pays_it_and_its_payme
     assert_eq!(declarations[0].customs_code, "ZONGSHU");
     assert_eq!(fake.refunds().len(), 0);
     assert_eq!(fake.refused_signatures(), 0, "every request Gateway sent was signed right");
+
+    // The three-document check counts the payment's own records: cleared now, and
+    // refused once the buyer's identity is no longer the payer's.
+    let ship = json!({"carrier": "EMS", "tracking_no": "EA123456789US"});
+    s.post(&format!("/api/v1/orders/{order_id}/ship"), Some(&shop.merchant), &ship).await.ok(200);
+    let check = format!("/api/v1/orders/{order_id}/customs/check");
+    let a = s.get(&check, Some(&shop.admin)).await;
+    assert_eq!(a.ok(200)["ok"], true, "{}", a.text);
+    let other = json!({"real_name": "李四", "id_number": id_number(4343), "phone": "13800138000"});
+    s.put("/api/v1/me/identity", Some(&shop.buyer), &other).await.ok(200);
+    let a = s.get(&check, Some(&shop.admin)).await;
+    let codes: Vec<&str> = a.body["failures"].as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
+    assert!(codes.contains(&"payer_identity_changed"), "{}", a.text);
+    assert_ne!(order(&s, &shop, &order_id).await["payment"]["payer_identity_hash"], "");
 }
 
 #[tokio::test]
@@ -342,6 +356,10 @@ async fn a_declaration_refused_because_the_payer_is_not_the_buyer_cancels_and_re
             .await;
     assert_eq!(refused["declarations"][0]["status"], "refused");
     assert_eq!(refused["review"], "declaration_refused");
+    let check = s.get(&format!("/api/v1/orders/{order_id}/customs/check"), Some(&shop.admin)).await;
+    let codes: Vec<&str> =
+        check.body["failures"].as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
+    assert!(codes.contains(&"payment_declaration_refused"), "{}", check.text);
     let held = order(&s, &shop, &order_id).await;
     assert_eq!((held["status"].as_str(), held["cancel_reason"].as_str()), (Some("cancelled"), Some("payer_mismatch")));
     assert_eq!(stock(&s, &shop).await, 10);
