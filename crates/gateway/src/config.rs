@@ -21,6 +21,8 @@ pub struct FileSettings {
     pub demo: Option<bool>,
     pub pg_max_connections: Option<u32>,
     pub secure_cookies: Option<bool>,
+    /// The customs registrations (`[customs]`).
+    pub customs: Option<crate::customs::CustomsFile>,
 }
 
 impl FileSettings {
@@ -51,6 +53,8 @@ pub struct Settings {
     pub identity_key: Option<String>,
     /// The payment methods and the wallets' keys (`GATEWAY_PAYMENT_METHODS`, …).
     pub payments: crate::payments::PaymentSettings,
+    /// The customs registrations (`[customs]`, `GATEWAY_CUSTOMS_*`).
+    pub customs: gateway_app::customs::CustomsSettings,
 }
 
 impl Settings {

@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod config;
+pub mod customs;
 pub mod demo;
 pub mod keys;
 pub mod payments;

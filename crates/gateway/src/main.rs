@@ -150,6 +150,9 @@ fn settings(common: &Common, serve: &ServeArgs) -> anyhow::Result<Settings> {
         admin_password: non_empty(std::env::var("GATEWAY_ADMIN_PASSWORD").ok()),
         identity_key: non_empty(std::env::var("GATEWAY_IDENTITY_KEY").ok()),
         payments: gateway::payments::PaymentSettings::from_env()?,
+        customs: gateway::customs::resolve(&file.customs.unwrap_or_default(), |name| {
+            non_empty(std::env::var(name).ok())
+        }),
     })
 }
 

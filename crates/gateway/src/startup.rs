@@ -3,6 +3,7 @@
 use crate::config::Settings;
 use anyhow::{Context, bail};
 use gateway_app::{App, AppSettings};
+use gateway_core::payment::PaymentMethod;
 use gateway_search::SearchIndex;
 use gateway_store::Store;
 use std::sync::Arc;
@@ -76,9 +77,10 @@ async fn open_app_with(settings: &Settings, with_index: bool) -> anyhow::Result<
     let store = open_store(&settings.effective_database_url(), settings.pg_max_connections).await?;
     tracing::info!(database = store.backend(), "database ready");
     let identity_key = crate::keys::identity_key(settings)?;
+    let app_settings = AppSettings { customs: settings.customs.clone(), ..AppSettings::new(identity_key) };
     if !with_index {
         let index = SearchIndex::in_memory().map_err(|e| anyhow::anyhow!("a search index in memory: {e}"))?;
-        return Ok(App::new(store, AppSettings::new(identity_key), Arc::new(index)));
+        return Ok(App::new(store, app_settings, Arc::new(index)));
     }
     let index_dir = settings.search_index_dir();
     let index = SearchIndex::open(&index_dir).map_err(|e| {
@@ -88,7 +90,15 @@ async fn open_app_with(settings: &Settings, with_index: bool) -> anyhow::Result<
         )
     })?;
     let wallets = settings.payments.wallets(&settings.addr.to_string())?;
-    Ok(App::new(store, AppSettings::new(identity_key), Arc::new(index)).with_wallets(wallets))
+    let declares = wallets.methods.iter().any(|m| matches!(m, PaymentMethod::Alipay | PaymentMethod::WechatPay));
+    let left = crate::customs::placeholders(&settings.customs);
+    if declares && !left.is_empty() {
+        tracing::warn!(
+            placeholders = %left.join(", "),
+            "a wallet declares payments to customs but customs registrations are placeholders: set them"
+        );
+    }
+    Ok(App::new(store, app_settings, Arc::new(index)).with_wallets(wallets))
 }
 
 /// Serves `app` on `listener` until `shutdown`, the way `gateway serve` runs, with three

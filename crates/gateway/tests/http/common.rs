@@ -109,6 +109,7 @@ async fn spawn_full(
         admin_password: Some(ADMIN_PASSWORD.into()),
         identity_key: None,
         payments: Default::default(),
+        customs: Default::default(),
     };
     adjust(&mut settings);
     // Bound first, so that the server knows its own address (the wallets' notify URL).
