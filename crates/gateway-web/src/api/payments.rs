@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Auth, Query, path_id};
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -21,8 +22,14 @@ fn headers_of(headers: &HeaderMap) -> Headers {
         .collect()
 }
 
-async fn notification(s: AppState, method: PaymentMethod, uri: Uri, headers: HeaderMap, body: String) -> Response {
-    match s.app.wallet_notification(method, uri.path(), &headers_of(&headers), &body).await {
+async fn notification(s: AppState, method: PaymentMethod, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    // Read as bytes: a body that is not UTF-8 is a refused notification, answered as
+    // every other problem is.
+    let Ok(body) = std::str::from_utf8(&body) else {
+        let refused = gateway_app::AppError::BadNotification("the notification is not UTF-8".into());
+        return ApiError::from(refused).into_response();
+    };
+    match s.app.wallet_notification(method, uri.path(), &headers_of(&headers), body).await {
         Ok(answer) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], answer).into_response(),
         Err(error) => ApiError::from(error).into_response(),
     }
@@ -34,7 +41,7 @@ async fn notification(s: AppState, method: PaymentMethod, uri: Uri, headers: Hea
 #[utoipa::path(post, path = "/api/v1/payments/alipay/notify", tag = "payments", request_body = String,
     responses((status = 200, description = "stored"), (status = 400, body = Problem, description = "invalid_signature"),
               (status = 404, body = Problem, description = "Alipay is not offered")))]
-pub async fn alipay_notify(State(s): State<AppState>, uri: Uri, headers: HeaderMap, body: String) -> Response {
+pub async fn alipay_notify(State(s): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     notification(s, PaymentMethod::Alipay, uri, headers, body).await
 }
 
@@ -43,7 +50,7 @@ pub async fn alipay_notify(State(s): State<AppState>, uri: Uri, headers: HeaderM
 #[utoipa::path(post, path = "/api/v1/payments/wechat_pay/notify", tag = "payments", request_body = String,
     responses((status = 200, description = "stored"), (status = 400, body = Problem, description = "invalid_signature"),
               (status = 404, body = Problem, description = "WeChat Pay is not offered")))]
-pub async fn wechat_pay_notify(State(s): State<AppState>, uri: Uri, headers: HeaderMap, body: String) -> Response {
+pub async fn wechat_pay_notify(State(s): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     notification(s, PaymentMethod::WechatPay, uri, headers, body).await
 }
 
