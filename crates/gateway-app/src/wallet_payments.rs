@@ -27,6 +27,8 @@ use std::sync::Arc;
 const BATCH: u32 = 20;
 /// How long a claim holds: longer than a batch of provider calls with their time-outs.
 const LEASE: chrono::TimeDelta = chrono::TimeDelta::seconds(120);
+/// When customs' verdict on a declaration just sent is first asked for.
+const FIRST_VERDICT_LOOK: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
 /// The longest a failed call waits before it is tried again.
 const MAX_BACKOFF_SECONDS: i64 = 300;
 
@@ -455,8 +457,14 @@ impl App {
             self.catalog_changed();
             self.payments_wake.notify_one();
         }
+        // Customs usually answers within seconds: the first look comes soon after the
+        // declaration was sent, the later ones at the job's pace.
+        let next_look = match declaration.status {
+            DeclarationStatus::Requested => self.wallets.timing.check_after.min(FIRST_VERDICT_LOOK),
+            _ => self.wallets.timing.check_after,
+        };
         Ok(match status {
-            DeclarationStatus::Requested | DeclarationStatus::Submitted => Some(now + self.wallets.timing.check_after),
+            DeclarationStatus::Requested | DeclarationStatus::Submitted => Some(now + next_look),
             DeclarationStatus::Accepted | DeclarationStatus::Refused => None,
         })
     }
