@@ -44,7 +44,7 @@ pub struct PaymentSettings {
     /// it (default 1800, 30 minutes).
     pub expiry_seconds: Option<i64>,
     /// `GATEWAY_PAYMENT_CHECK_SECONDS`: a pending payment is inquired this long after
-    /// its session, and as often after (default 180).
+    /// its session, and as often after (default 120).
     pub check_seconds: Option<i64>,
     /// `GATEWAY_CUSTOMS_PAYMENT_OFFICE`: the customs office payments are declared to
     /// (Antom's `customsCode`, default `ZONGSHU`, the General Administration).

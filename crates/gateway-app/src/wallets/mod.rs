@@ -195,7 +195,7 @@ impl Default for PaymentTiming {
     fn default() -> Self {
         PaymentTiming {
             expiry: chrono::Duration::minutes(30),
-            check_after: chrono::Duration::minutes(3),
+            check_after: chrono::Duration::minutes(2),
             poll: std::time::Duration::from_secs(2),
         }
     }
