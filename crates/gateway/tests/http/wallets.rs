@@ -713,3 +713,37 @@ async fn the_shops_payment_page_waits_without_javascript_and_the_operator_sees_t
     assert_eq!(op.get("/operator/payments?status=bogus").await.status, 404);
     assert_eq!(b.get("/operator/payments").await.status, 403, "operators only");
 }
+
+/// A refund the wallet takes for later (`REFUND_IN_PROCESS`) ends with its own
+/// notification: `notifyRefund` succeeded, or failed and marked for a person.
+#[tokio::test]
+async fn a_refund_in_process_ends_with_its_notification() {
+    let fake = FakeAntom::start().await;
+    let s = alipay_server(&fake, 1800).await;
+    let shop = shop(&s).await;
+    fake.set_refunds_in_process(true);
+    let mut refund_ids = Vec::new();
+    for (key, succeeded) in [("ali-async-1", true), ("ali-async-2", false)] {
+        let placed = wallet_checkout(&s, &shop, "alipay", "desktop", key).await.ok(201).clone();
+        let (payment_id, order_id) = ids(&placed);
+        fake.pay(&payment_id, &shop.id_number).await;
+        s.post(&format!("/api/v1/orders/{order_id}/cancel"), Some(&shop.buyer), &json!({})).await.ok(200);
+        let processing = wait_for_payment(&s, &shop, &payment_id, "the refund to be taken", |p| {
+            p["refunds"][0]["status"] == "processing"
+        })
+        .await;
+        let refund_id = processing["refunds"][0]["id"].as_str().unwrap().to_string();
+        let (status, answer) = fake.finish_refund(&refund_id, succeeded).await;
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(serde_json::from_str::<Value>(&answer).unwrap()["result"]["resultCode"], "SUCCESS");
+        let ended = payment(&s, &shop, &payment_id).await;
+        let expected = if succeeded { "succeeded" } else { "failed" };
+        assert_eq!(ended["refunds"][0]["status"], expected, "{ended:#}");
+        if !succeeded {
+            assert_eq!(ended["review"], "refund_failed", "a refused refund needs a person");
+        }
+        refund_ids.push(refund_id);
+    }
+    assert_eq!(fake.refunds().len(), 2, "each refund sent once: {:?}", fake.refunds());
+    assert_ne!(refund_ids[0], refund_ids[1]);
+}
