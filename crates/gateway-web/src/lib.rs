@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod request_id;
+mod security_headers;
 pub mod ui;
 
 use axum::Router;
@@ -61,6 +62,7 @@ pub fn router_with(app: App, settings: WebSettings) -> Router {
         .merge(ui::routes())
         .fallback(ui::fallback)
         .method_not_allowed_fallback(ui::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::set))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(request_id::assign))

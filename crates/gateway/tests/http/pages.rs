@@ -423,3 +423,30 @@ async fn secure_cookies_make_the_session_cookie_secure_without_a_proxy_header() 
     let cookie = signed_up.set_cookie("gw_session").unwrap();
     assert!(cookie.ends_with("; HttpOnly; Secure"), "GATEWAY_SECURE_COOKIES over plain HTTP: {cookie}");
 }
+
+/// Every answer carries the security headers (issue 24): a CSP with no inline script
+/// or style, no framing, no sniffing, a strict referrer policy; HSTS only over TLS.
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let s = spawn().await;
+    let mut b = Browser::new(&s);
+    for path in ["/", "/cart", "/login", "/operator", "/merchant", "/api/v1/tax-classes", "/no-such-page"] {
+        let page = b.get(path).await;
+        let header = |name: &str| page.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let csp = header("content-security-policy");
+        for directive in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"] {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{path}: {csp}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("strict-transport-security"), "", "{path}: no HSTS over plain HTTP");
+        if page.is_html() {
+            assert!(!page.body.contains("<script") && !page.body.contains(" style=\""), "{path}: nothing inline");
+        }
+    }
+    let over_tls = s.client.get(format!("{}/", s.base)).header("x-forwarded-proto", "https").send().await.unwrap();
+    let hsts = over_tls.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(hsts.starts_with("max-age=31536000"), "HSTS behind a TLS proxy: {hsts}");
+}
