@@ -86,6 +86,11 @@ impl RoutingNumber {
     pub fn check_digit(&self) -> u8 {
         self.0.bytes().last().map_or(0, |b| b - b'0')
     }
+
+    /// The DFI identification as a number, for the entry hash.
+    pub(super) fn dfi_value(&self) -> u64 {
+        self.dfi_identification().bytes().fold(0, |n, b| n * 10 + u64::from(b - b'0'))
+    }
 }
 
 impl fmt::Display for RoutingNumber {
@@ -113,6 +118,7 @@ mod tests {
             assert_eq!(Some(routing.check_digit()), text[8..].parse().ok());
             assert_eq!(check_digit(&text[..8]), Some(routing.check_digit()));
             assert_eq!(RoutingNumber::from_dfi_identification(&text[..8]), Ok(routing.clone()));
+            assert_eq!(routing.dfi_value(), text[..8].parse::<u64>().unwrap_or(u64::MAX));
         }
         // By hand for 021000021: 3(0+0+0) + 7(2+0+2) + (1+0+1) = 30.
         assert_eq!(check_digit("02100002"), Some(1));
