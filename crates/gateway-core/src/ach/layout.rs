@@ -1,8 +1,12 @@
 //! Where each field sits in each record, as NACHA's record tables give it (1-based
 //! first position and width), and the writer and reader that use those tables.
 //!
-//! The writer checks, in debug builds, that every field starts where the previous
-//! one ended.
+//! One table serves both directions, so what [`Writer`] puts in positions 13–29 is
+//! what [`Reader`] takes from them; the writer also checks, in debug builds, that
+//! every field starts where the previous one ended.
+
+use super::{AchError, ParseProblem};
+use chrono::{NaiveDate, NaiveTime};
 
 /// Every record is 94 characters (the File Header's record size, "094").
 pub const RECORD_LEN: usize = 94;
@@ -21,6 +25,10 @@ pub struct Field {
 impl Field {
     const fn new(name: &'static str, start: usize, width: usize) -> Self {
         Self { name, start, width }
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start - 1..self.start - 1 + self.width
     }
 }
 
@@ -217,6 +225,80 @@ impl Writer {
 
     fn check_start(&self, field: Field) {
         debug_assert_eq!(self.0.len() + 1, field.start, "{} starts at position {}", field.name, field.start);
+    }
+}
+
+/// Reads the fields of one record, already checked to be 94 ASCII characters.
+pub struct Reader<'a> {
+    record: &'a str,
+    /// The record's line in the file, counting from 1, for errors.
+    pub line: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(record: &'a str, line: usize) -> Self {
+        Self { record, line }
+    }
+
+    /// The field's characters exactly as written.
+    pub fn raw(&self, field: Field) -> &'a str {
+        self.record.get(field.range()).unwrap_or_default()
+    }
+
+    pub fn invalid(&self, field: Field) -> AchError {
+        AchError::Parse { line: self.line, problem: ParseProblem::Invalid { field: field.name } }
+    }
+
+    /// An alphanumeric field without its right padding. Only what this module writes
+    /// is accepted: printable ASCII with no lower-case letter.
+    pub fn alpha(&self, field: Field) -> Result<String, AchError> {
+        let raw = self.raw(field);
+        if raw.bytes().all(|b| (b' '..=b'~').contains(&b) && !b.is_ascii_lowercase()) {
+            Ok(raw.trim_end_matches(' ').to_string())
+        } else {
+            Err(self.invalid(field))
+        }
+    }
+
+    /// A numeric field: digits only, all of them.
+    pub fn numeric(&self, field: Field) -> Result<u64, AchError> {
+        let raw = self.raw(field);
+        if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.invalid(field));
+        }
+        raw.parse().map_err(|_| self.invalid(field))
+    }
+
+    /// A field whose content is fixed.
+    pub fn constant(&self, field: Field, expected: &str) -> Result<(), AchError> {
+        if self.raw(field) == expected { Ok(()) } else { Err(self.invalid(field)) }
+    }
+
+    /// A field this module leaves empty.
+    pub fn blank(&self, field: Field) -> Result<(), AchError> {
+        if self.raw(field).bytes().all(|b| b == b' ') { Ok(()) } else { Err(self.invalid(field)) }
+    }
+
+    /// A YYMMDD date, read as 20YY.
+    pub fn date(&self, field: Field) -> Result<NaiveDate, AchError> {
+        let n = self.numeric(field)?;
+        let (yy, mm, dd) = (n / 10_000, (n / 100) % 100, n % 100);
+        let year = i32::try_from(2000 + yy).map_err(|_| self.invalid(field))?;
+        let (month, day) = (u32::try_from(mm), u32::try_from(dd));
+        match (month, day) {
+            (Ok(month), Ok(day)) => NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| self.invalid(field)),
+            _ => Err(self.invalid(field)),
+        }
+    }
+
+    /// An HHMM time.
+    pub fn time(&self, field: Field) -> Result<NaiveTime, AchError> {
+        let n = self.numeric(field)?;
+        let (hour, minute) = (u32::try_from(n / 100), u32::try_from(n % 100));
+        match (hour, minute) {
+            (Ok(hour), Ok(minute)) => NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(|| self.invalid(field)),
+            _ => Err(self.invalid(field)),
+        }
     }
 }
 

@@ -19,14 +19,17 @@
 //! What this module writes, and only that: CCD entries (Corporate Credit or Debit:
 //! payments to businesses) in credits-only batches (service class 220), transaction
 //! code 22 (checking credit) or 32 (savings credit), no addenda. The positions of
-//! every field are in `layout.rs`.
+//! every field are in `layout.rs`; [`parse`] reads a file back and checks its
+//! controls, so a test (or an operator) can see a file was written as intended.
 //!
 //! Text is never transliterated: a name with "é" is refused, not rewritten, because a
 //! bank that receives "E" for "É" pays the wrong-looking name without saying so.
 
 mod layout;
+mod parse;
 mod routing;
 
+pub use parse::{ParsedBatch, ParsedFile, parse};
 pub use routing::{RoutingError, RoutingNumber, check_digit};
 
 use crate::code_enum;
@@ -262,7 +265,7 @@ pub enum FieldProblem {
     OutOfRange,
 }
 
-/// Why a file was not written.
+/// Why a file was not written, or not read back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AchError {
     #[error("{at}: {field} {problem}")]
@@ -275,6 +278,31 @@ pub enum AchError {
     BatchOrder { previous: u32, batch_number: u32 },
     #[error("the {what} does not fit its field: split the payouts across more batches or files")]
     Overflow { what: &'static str },
+    #[error("line {line} {problem}")]
+    Parse { line: usize, problem: ParseProblem },
+    #[error("the file ends before its {expected}")]
+    Truncated { expected: &'static str },
+    #[error("the file has {records} records, not a multiple of {BLOCKING_FACTOR}")]
+    Blocking { records: usize },
+}
+
+/// What is wrong with a line of a file being read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseProblem {
+    #[error("is {length} characters long, not {RECORD_LEN}")]
+    Length { length: usize },
+    #[error("is not ASCII")]
+    NotAscii,
+    #[error("is a {found:?} record where a {expected} was expected")]
+    Unexpected { expected: &'static str, found: char },
+    #[error("has an invalid {field}")]
+    Invalid { field: &'static str },
+    #[error("gives {field} {written} but its records add up to {computed}")]
+    Control { field: &'static str, written: u64, computed: u64 },
+    #[error("is not a filler record of {RECORD_LEN} '9's")]
+    Filler,
+    #[error("is not what this module writes for the values it holds")]
+    NotAsWritten,
 }
 
 /// An ACH file being built: a header, then batches in ascending batch number.
@@ -308,7 +336,7 @@ impl AchFile {
     /// refused, and `fmt::Error` could not say why.
     ///
     /// Trace numbers are the ODFI's 8 digits and a sequence counted from 1 through
-    /// the whole file, so they are unique in it.
+    /// the whole file, so they are unique in it; [`parse`] gives them back.
     pub fn render(&self) -> Result<String, AchError> {
         let mut text = self.records()?.join("\n");
         text.push('\n');

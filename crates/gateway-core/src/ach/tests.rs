@@ -2,6 +2,7 @@
 
 use super::*;
 use chrono::{NaiveDate, NaiveDateTime};
+use proptest::prelude::*;
 
 fn routing(text: &str) -> RoutingNumber {
     RoutingNumber::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -202,6 +203,57 @@ fn file_control_layout_and_filler() {
 }
 
 #[test]
+fn round_trips_field_by_field() {
+    let file = sample();
+    let parsed = parse(&render(&file)).unwrap_or_else(|e| panic!("{e}"));
+    // Text comes back upper-cased; everything else as given.
+    let mut expected = header();
+    expected.destination_name = "JPMORGAN CHASE".to_string();
+    expected.origin_name = "GATEWAY MARKETPLACE".to_string();
+    assert_eq!(parsed.header, expected);
+    assert_eq!(parsed.batches.len(), 1);
+    let read = &parsed.batches[0];
+    assert_eq!(read.batch.company_name, "GATEWAY");
+    assert_eq!(read.batch.company_id, "1123456789");
+    assert_eq!(read.batch.entry_description, "PAYOUT");
+    assert_eq!(read.batch.effective_date, date(2025, 6, 17));
+    assert_eq!(read.batch.odfi, routing("021000021"));
+    assert_eq!(read.batch.batch_number, 1);
+    assert_eq!(read.batch.entries[0], acme());
+    assert_eq!(read.batch.entries[1], Entry { name: "BLUE RIDGE HONEY CO".to_string(), ..honey() });
+    let traces: Vec<String> = read.trace_numbers.iter().map(ToString::to_string).collect();
+    assert_eq!(traces, ["021000020000001", "021000020000002"]);
+    let controls =
+        Controls { entry_addenda_count: 2, entry_hash: 13_310_516, total_debit_cents: 0, total_credit_cents: 512_345 };
+    assert_eq!(read.control, controls);
+    assert_eq!(parsed.control, FileControl { batch_count: 1, block_count: 1, controls });
+    // What was read writes the same file again.
+    assert_eq!(render(&parsed.to_file()), render(&file));
+}
+
+#[test]
+fn batches_number_traces_through_the_file_and_fill_more_blocks() {
+    let file = AchFile::new(header())
+        .batch(batch(1, vec![acme(); 5]))
+        .batch(Batch { odfi: routing("011000015"), ..batch(7, vec![honey(); 4]) });
+    let text = render(&file);
+    let lines = record_lines(&text);
+    // 1 + (1 + 5 + 1) + (1 + 4 + 1) + 1 = 15 records: 2 blocks, 5 fillers.
+    assert_eq!(lines.len(), 20);
+    assert!(lines[15..].iter().all(|l| *l == "9".repeat(94)));
+    assert_eq!(&lines[14][1..13], "000002000002");
+    let parsed = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    let sequences: Vec<Vec<u32>> =
+        parsed.batches.iter().map(|b| b.trace_numbers.iter().map(|t| t.sequence).collect()).collect();
+    assert_eq!(sequences, [vec![1, 2, 3, 4, 5], vec![6, 7, 8, 9]]);
+    assert_eq!(parsed.batches[1].trace_numbers[0].to_string(), "011000010000006");
+    assert_eq!(parsed.batches[1].batch.batch_number, 7);
+    assert_eq!(parsed.control.controls.entry_addenda_count, 9);
+    assert_eq!(parsed.control.controls.entry_hash, 5 * 12_210_515 + 4 * 1_100_001);
+    assert_eq!(parsed.control.controls.total_credit_cents, 5 * 12_345 + 4 * 500_000);
+}
+
+#[test]
 fn exactly_ten_records_need_no_filler() {
     // 1 + 1 + 6 + 1 + 1 = 10.
     let text = render(&AchFile::new(header()).batch(batch(1, vec![acme(); 6])));
@@ -209,6 +261,19 @@ fn exactly_ten_records_need_no_filler() {
     assert_eq!(lines.len(), 10);
     assert_eq!(lines[9].as_bytes()[0], b'9');
     assert_ne!(lines[9], "9".repeat(94));
+    assert!(parse(&text).is_ok());
+}
+
+#[test]
+fn entry_hash_keeps_its_last_ten_digits() {
+    // 999999992 is valid: 3·27 + 7·27 + 18 = 288, and 288 + 2 = 290.
+    let big = Entry { routing: routing("999999992"), amount_cents: 1, ..acme() };
+    let text = render(&AchFile::new(header()).batch(batch(1, vec![big; 101])));
+    let parsed = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    // 101 × 99,999,999 = 10,099,999,899: the leading 1 is dropped.
+    assert_eq!(parsed.batches[0].control.entry_hash, 99_999_899);
+    assert_eq!(parsed.control.controls.entry_hash, 99_999_899);
+    assert!(text.lines().any(|l| l.starts_with("8220000101") && &l[10..20] == "0099999899"));
 }
 
 #[test]
@@ -356,4 +421,191 @@ fn account_kinds() {
     assert_eq!(AccountKind::from_credit_transaction_code(32), Some(AccountKind::Savings));
     assert_eq!(AccountKind::from_credit_transaction_code(27), None); // a checking debit
     assert_eq!(AccountKind::from_credit_transaction_code(23), None); // a prenote
+}
+
+/// The sample file with line `index` (0-based) rewritten by `change`.
+fn tampered(index: usize, change: impl FnOnce(&mut String)) -> String {
+    let text = render(&sample());
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    change(&mut lines[index]);
+    lines.join("\n") + "\n"
+}
+
+fn replace_at(line: &mut String, start: usize, text: &str) {
+    line.replace_range(start - 1..start - 1 + text.len(), text);
+}
+
+#[test]
+fn parse_checks_the_controls() {
+    let control = |line, field, written, computed| {
+        Err(AchError::Parse { line, problem: ParseProblem::Control { field, written, computed } })
+    };
+    // An amount changed without its control: the batch total disagrees.
+    let text = tampered(2, |l| replace_at(l, 30, "0000012346"));
+    assert_eq!(parse(&text).map(|_| ()), control(5, "total credit entry dollar amount", 512_345, 512_346));
+    // The batch's entry hash.
+    let text = tampered(4, |l| replace_at(l, 11, "0013310517"));
+    assert_eq!(parse(&text).map(|_| ()), control(5, "entry hash", 13_310_517, 13_310_516));
+    // The batch's count.
+    let text = tampered(4, |l| replace_at(l, 5, "000003"));
+    assert_eq!(parse(&text).map(|_| ()), control(5, "entry/addenda count", 3, 2));
+    // The file's batch count, block count, hash and total.
+    let text = tampered(5, |l| replace_at(l, 2, "000002"));
+    assert_eq!(parse(&text).map(|_| ()), control(6, "batch count", 2, 1));
+    let text = tampered(5, |l| replace_at(l, 8, "000002"));
+    assert_eq!(parse(&text).map(|_| ()), control(6, "block count", 2, 1));
+    let text = tampered(5, |l| replace_at(l, 22, "0013310510"));
+    assert_eq!(parse(&text).map(|_| ()), control(6, "entry hash", 13_310_510, 13_310_516));
+    let text = tampered(5, |l| replace_at(l, 44, "000000512300"));
+    assert_eq!(parse(&text).map(|_| ()), control(6, "total credit entry dollar amount in file", 512_300, 512_345));
+    // A debit total where there are no debits.
+    let text = tampered(4, |l| replace_at(l, 21, "000000000001"));
+    assert_eq!(parse(&text).map(|_| ()), control(5, "total debit entry dollar amount", 1, 0));
+}
+
+#[test]
+fn parse_checks_every_field() {
+    let invalid = |line, field| Err(AchError::Parse { line, problem: ParseProblem::Invalid { field } });
+    let cases: [(usize, usize, &str, &str); 16] = [
+        (0, 2, "02", "priority code"),
+        (0, 4, "021000021", "immediate destination"), // no leading space
+        (0, 24, "251315", "file creation date"),      // no 13th month
+        (0, 30, "2460", "file creation time"),
+        (0, 34, "-", "file id modifier"),
+        (0, 35, "095", "record size"),
+        (0, 87, "REF", "reference code"),
+        (1, 2, "200", "service class code"),
+        (1, 51, "PPD", "standard entry class code"),
+        (1, 76, "166", "settlement date"),
+        (1, 79, "2", "originator status code"),
+        (2, 2, "27", "transaction code"), // a debit
+        (2, 12, "6", "check digit"),
+        (2, 79, "1", "addenda record indicator"),
+        (2, 80, "02100003", "trace number"), // not the ODFI
+        (4, 45, "9123456789", "company identification"),
+    ];
+    for (index, start, text, field) in cases {
+        let file = tampered(index, |l| replace_at(l, start, text));
+        assert_eq!(parse(&file).map(|_| ()), invalid(index + 1, field), "{field}");
+    }
+    // Lower case is not what this module writes.
+    let file = tampered(3, |l| replace_at(l, 55, "blue"));
+    assert_eq!(parse(&file).map(|_| ()), invalid(4, "receiving company name"));
+    // A batch control for another batch.
+    let file = tampered(4, |l| replace_at(l, 88, "0000002"));
+    assert_eq!(parse(&file).map(|_| ()), invalid(5, "batch number"));
+}
+
+#[test]
+fn parse_checks_the_structure() {
+    let parse_error = |line, problem| Err(AchError::Parse { line, problem });
+    // A line one character short.
+    let file = tampered(3, |l| {
+        l.pop();
+    });
+    assert_eq!(parse(&file).map(|_| ()), parse_error(4, ParseProblem::Length { length: 93 }));
+    // 94 characters, not ASCII.
+    let file = tampered(3, |l| l.replace_range(54..55, "É"));
+    assert_eq!(parse(&file).map(|_| ()), parse_error(4, ParseProblem::NotAscii));
+    // An addenda record where an entry or the batch control should be.
+    let file = tampered(4, |l| *l = format!("705{:<80}00010000002", "INVOICE 17"));
+    assert_eq!(
+        parse(&file).map(|_| ()),
+        parse_error(5, ParseProblem::Unexpected { expected: "entry detail or batch control record", found: '7' })
+    );
+    // Filler that is not all 9s.
+    let file = tampered(7, |l| replace_at(l, 94, "0"));
+    assert_eq!(parse(&file).map(|_| ()), parse_error(8, ParseProblem::Filler));
+    // A filler record missing.
+    let text = render(&sample());
+    let short = &text[..text.len() - 95];
+    assert_eq!(parse(short).map(|_| ()), Err(AchError::Blocking { records: 9 }));
+    // Cut after the batch control.
+    let cut: String = text.lines().take(5).map(|l| format!("{l}\n")).collect();
+    assert_eq!(parse(&cut).map(|_| ()), Err(AchError::Truncated { expected: "batch header or file control record" }));
+    assert_eq!(parse("").map(|_| ()), Err(AchError::Truncated { expected: "file header record" }));
+    // An empty batch parses field by field but is not a file this module writes.
+    let lines: Vec<&str> = text.lines().collect();
+    let mut empty = vec![lines[0], lines[1], lines[4], lines[5]];
+    let no_entries = lines[4].replacen("000002", "000000", 1).replacen("0013310516", "0000000000", 1);
+    let no_credit = no_entries.replacen("000000512345", "000000000000", 1);
+    let file_control = lines[5].replacen("00000002", "00000000", 1).replacen("0013310516", "0000000000", 1);
+    let file_control = file_control.replacen("000000512345", "000000000000", 1);
+    empty[2] = &no_credit;
+    empty[3] = &file_control;
+    let filler = "9".repeat(94);
+    let empty: Vec<&str> = empty.into_iter().chain(std::iter::repeat_n(filler.as_str(), 6)).collect();
+    assert_eq!(parse(&empty.join("\n")).map(|_| ()), Err(AchError::EmptyBatch { batch_number: 1 }));
+    // Trace numbers not in the order this module writes them.
+    let file = tampered(3, |l| replace_at(l, 80, "021000020000009"));
+    assert_eq!(parse(&file).map(|_| ()), parse_error(4, ParseProblem::NotAsWritten));
+}
+
+#[test]
+fn parse_accepts_crlf_and_no_final_line_break() {
+    let text = render(&sample());
+    let expected = parse(&text).unwrap();
+    assert_eq!(parse(&text.replace('\n', "\r\n")).unwrap(), expected);
+    assert_eq!(parse(text.trim_end_matches('\n')).unwrap(), expected);
+}
+
+/// A valid routing number from 8 digits, its check digit computed here rather than
+/// by the code under test.
+fn routing_from(dfi: &str) -> RoutingNumber {
+    let weights = [3, 7, 1, 3, 7, 1, 3, 7];
+    let sum: u32 = dfi.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    routing(&format!("{dfi}{}", (10 - sum % 10) % 10))
+}
+
+fn entries() -> impl Strategy<Value = Entry> {
+    (
+        "[0-9]{8}",
+        "[0-9A-Z-]{1,17}",
+        prop_oneof![Just(AccountKind::Checking), Just(AccountKind::Savings)],
+        1..=MAX_AMOUNT_CENTS,
+        "[0-9A-Z]{0,15}",
+        "[A-Z0-9&.,' -]{0,21}[A-Z0-9]",
+    )
+        .prop_map(|(dfi, account_number, kind, amount_cents, individual_id, name)| Entry {
+            routing: routing_from(&dfi),
+            account_number,
+            kind,
+            amount_cents,
+            individual_id,
+            name,
+        })
+}
+
+proptest! {
+    #[test]
+    fn valid_entries_render_and_parse_back(batches in proptest::collection::vec(proptest::collection::vec(entries(), 1..25), 1..4)) {
+        let file = batches.iter().enumerate().fold(AchFile::new(header()), |file, (i, entries)| {
+            file.batch(batch(u32::try_from(i).unwrap() + 1, entries.clone()))
+        });
+        let text = file.render().unwrap();
+        let lines: Vec<&str> = text.split_terminator('\n').collect();
+        prop_assert!(lines.iter().all(|l| l.len() == 94 && l.is_ascii()));
+        prop_assert_eq!(lines.len() % 10, 0);
+        let records = 2 + batches.iter().map(|b| b.len() + 2).sum::<usize>();
+        prop_assert_eq!(lines.len(), records.div_ceil(10) * 10);
+
+        let parsed = parse(&text).unwrap();
+        let all: Vec<&Entry> = batches.iter().flatten().collect();
+        let hash = all.iter().map(|e| e.routing.as_str()[..8].parse::<u64>().unwrap()).sum::<u64>() % 10_000_000_000;
+        let credit: u64 = all.iter().map(|e| u64::try_from(e.amount_cents).unwrap()).sum();
+        for (read, entries) in parsed.batches.iter().zip(&batches) {
+            prop_assert_eq!(&read.batch.entries, entries);
+            let batch_hash = entries.iter().map(|e| e.routing.as_str()[..8].parse::<u64>().unwrap()).sum::<u64>();
+            prop_assert_eq!(read.control.entry_hash, batch_hash % 10_000_000_000);
+            prop_assert_eq!(read.control.total_credit_cents, entries.iter().map(|e| e.amount_cents as u64).sum::<u64>());
+            prop_assert_eq!(read.control.entry_addenda_count, entries.len() as u64);
+        }
+        prop_assert_eq!(parsed.batches.len(), batches.len());
+        prop_assert_eq!(parsed.control.batch_count, batches.len() as u64);
+        prop_assert_eq!(parsed.control.block_count, (lines.len() / 10) as u64);
+        prop_assert_eq!(parsed.control.controls.entry_addenda_count, all.len() as u64);
+        prop_assert_eq!(parsed.control.controls.entry_hash, hash);
+        prop_assert_eq!(parsed.control.controls.total_debit_cents, 0);
+        prop_assert_eq!(parsed.control.controls.total_credit_cents, credit);
+    }
 }
