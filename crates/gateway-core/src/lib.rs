@@ -5,6 +5,7 @@
 //! Types follow "parse, don't validate": a value of `Sku`, `UsState` or `Usd` is valid
 //! by construction, so code that receives one never checks it again.
 
+pub mod ach;
 pub mod clock;
 pub mod decimal;
 pub mod event;
