@@ -201,7 +201,7 @@ impl App {
             AppError::BadNotification(format!("the notification was refused: {reason}"))
         })?;
         match news {
-            WalletNews::Payment { payment_id, result } => self.apply_wallet_result(payment_id, result).await?,
+            WalletNews::Payment { payment_id, result } => self.apply_wallet_result(method, payment_id, result).await?,
             WalletNews::Refund { refund_id, succeeded, provider_ref } => {
                 let status = if succeeded { RefundStatus::Succeeded } else { RefundStatus::Failed };
                 if self.store.refund(refund_id).await?.is_some() {
@@ -214,13 +214,22 @@ impl App {
         Ok(wallet.notification_answer())
     }
 
-    /// What the wallet said of a payment (a notification or an inquiry). A success
-    /// for another amount than the payment's is not captured: it is marked for an
-    /// operator.
-    pub(crate) async fn apply_wallet_result(&self, payment_id: PaymentId, result: WalletResult) -> AppResult<()> {
+    /// What `method`'s wallet said of a payment (a notification or an inquiry). Only
+    /// news of a payment made with that wallet counts. A success for another amount
+    /// than the payment's is not captured: it is logged as an error for an operator.
+    pub(crate) async fn apply_wallet_result(
+        &self,
+        method: PaymentMethod,
+        payment_id: PaymentId,
+        result: WalletResult,
+    ) -> AppResult<()> {
+        let Some(payment) = self.store.payment(payment_id).await? else { return Ok(()) };
+        if payment.method != method {
+            tracing::warn!(payment.id = %payment_id, news.method = %method, "news of a payment made with another method");
+            return Ok(());
+        }
         match result {
             WalletResult::Paid { provider_ref, amount } => {
-                let Some(payment) = self.store.payment(payment_id).await? else { return Ok(()) };
                 if amount != payment.amount {
                     tracing::error!(payment.id = %payment_id, paid = %amount, due = %payment.amount, "a wallet took another amount");
                     return Ok(());
@@ -344,7 +353,7 @@ impl App {
         match wallet.inquire(id).await {
             Ok(WalletResult::Pending) => {}
             Ok(result) => {
-                self.apply_wallet_result(id, result).await?;
+                self.apply_wallet_result(payment.method, id, result).await?;
                 return Ok(None);
             }
             // Not known at the wallet (its session never opened) or not reachable:

@@ -91,7 +91,7 @@ impl App {
         } else {
             WalletResult::Failed
         };
-        self.apply_wallet_result(payment, result).await?;
+        self.apply_wallet_result(PaymentMethod::SandboxWallet, payment, result).await?;
         let after = self.store.payment(payment).await?.ok_or(AppError::NotFound("payment"))?;
         Ok(after.status)
     }
