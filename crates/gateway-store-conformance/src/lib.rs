@@ -202,6 +202,7 @@ mod tests {
             include_str!("scenarios/impact.rs"),
             include_str!("scenarios/admin.rs"),
             include_str!("scenarios/buy/merchant_portal.rs"),
+            include_str!("scenarios/buy/wallets.rs"),
             include_str!("scenarios/food_readiness.rs"),
             include_str!("scenarios/imports.rs"),
             include_str!("scenarios/bulk_load.rs"),
